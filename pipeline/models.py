@@ -1,0 +1,265 @@
+"""The contracts of every topic: frozen Pydantic v2 models, published as JSON Schema.
+
+A breaking change is a new ``schema_version``, never an edit of an existing one. IDs are
+deterministic (hashes of canonical URL, normalized content or claim content), so a replay
+or a retry yields the same IDs and consumers can be idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def stable_id(*parts: str) -> str:
+    """A 16-hex-digit id derived from its parts only (never from time or randomness)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Stage = Literal["read", "fetch", "extract", "dedup", "datestamp", "claims", "stream"]
+
+
+class FetchRequest(Contract):
+    """A URL to fetch, keyed by host on ``news.fetch``."""
+
+    schema_version: Literal[1] = 1
+    request_id: str = Field(description="stable_id of the URL")
+    url: str
+    source: str | None = Field(None, description="the feed or sitemap the URL came from")
+    feed_published: str | None = Field(None, description="publication date the feed entry gave")
+    feed_author: str | None = None
+    requested_at: datetime
+    attempt: int = 0
+
+    @classmethod
+    def for_url(cls, url: str, requested_at: datetime, **extra: object) -> FetchRequest:
+        return cls(request_id=stable_id("url", url), url=url, requested_at=requested_at, **extra)
+
+
+class Capture(Contract):
+    """A document captured elsewhere (a file, a WARC record, a text capture), replayed."""
+
+    schema_version: Literal[1] = 1
+    capture_id: str = Field(description="stable_id of source name and body")
+    source: str = Field(description="where the document came from: a path or a URL")
+    url: str | None = None
+    content_type: Literal["text/html", "text/plain"]
+    body: str
+    captured_at: datetime | None = None
+
+
+class DateHint(Contract):
+    """A date the extract stage found outside the body: metadata, byline, capture header."""
+
+    text: str
+    source: Literal["metadata", "json-ld", "feed", "byline", "capture-header", "http", "page-top"]
+
+
+class Article(Contract):
+    """A clean article, keyed by ``article_id`` on ``news.articles``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str = Field(description="stable_id of the canonical URL, else of the content hash")
+    trace_id: str = Field(description="id of the capture or fetch request it came from")
+    source: str
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    language: str | None = None
+    text: str
+    content_hash: str = Field(description="stable_id of the normalized text: equal texts, equal hashes")
+    date_hints: tuple[DateHint, ...] = ()
+    extractor: Literal["trafilatura", "text-capture"]
+    extracted_at: datetime
+
+
+class DedupVerdict(Contract):
+    """What dedup decided for one article; duplicates go to ``news.duplicates``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    trace_id: str
+    source: str
+    verdict: Literal["unique", "duplicate", "near-duplicate", "update"]
+    duplicate_of: str | None = Field(None, description="article_id of the earlier article")
+    similarity: float | None = None
+    method: Literal["content-hash", "minhash", "url"] | None = None
+    decided_at: datetime
+
+
+Precision = Literal["minute", "day", "month", "year"]
+
+
+class DateExpression(Contract):
+    """A date expression in the article text, resolved against the publication date."""
+
+    text: str
+    start: int = Field(description="character offset in Article.text")
+    end: int
+    value: str = Field(description="ISO date, truncated to the precision: 2025-05-09, 2024-12, 2015")
+    precision: Precision
+    relative: bool = Field(description="resolved against the publication date rather than read as written")
+
+
+DateSource = Literal[
+    "metadata",
+    "json-ld",
+    "htmldate",
+    "feed",
+    "byline",
+    "capture-header",
+    "page-top",
+    "http",
+    "inferred",
+    "unknown",
+]
+
+
+class DateStamp(Contract):
+    schema_version: Literal[1] = 1
+    article_id: str
+    published_at: datetime | None = Field(None, description="None when the document does not say")
+    published: str | None = Field(None, description="published_at truncated to its precision (ISO)")
+    precision: Precision | None = None
+    source: DateSource
+    confidence: float = Field(ge=0.0, le=1.0)
+    modified_at: datetime | None = None
+    ingested_at: datetime
+    expressions: tuple[DateExpression, ...] = ()
+
+
+class Speaker(Contract):
+    name: str
+    role: str | None = None
+    kind: Literal["person", "organisation", "outlet", "article", "unknown"] = "unknown"
+
+
+class Claim(Contract):
+    """An attributed statement, keyed by ``claim_id`` on ``news.claims``."""
+
+    schema_version: Literal[1] = 1
+    claim_id: str = Field(description="stable_id of article, speaker, cue and content")
+    article_id: str
+    speaker: Speaker
+    via: tuple[str, ...] = Field((), description="the chain of sources the speaker cited or was cited by")
+    cue: str
+    text: str
+    quote: str | None = None
+    modality: Literal["asserted", "hedged", "negated", "future"]
+    polarity: Literal["positive", "negative", "hedged"]
+    stated_at: str | None = Field(None, description="ISO date (to its precision) the claim was made")
+    stated_precision: Precision | None = None
+    event_at: str | None = Field(None, description="ISO date of the event the claim is about")
+    start: int
+    end: int
+    checkworthiness: float = Field(ge=0.0, le=1.0)
+
+
+class UniqueArticle(Contract):
+    """An article that passed dedup, on its way to the date-stamp stage."""
+
+    schema_version: Literal[1] = 1
+    article: Article
+    dedup: DedupVerdict
+
+
+class DatedArticle(Contract):
+    """An article with its date stamp, on its way to the claims stage."""
+
+    schema_version: Literal[1] = 1
+    article: Article
+    dedup: DedupVerdict
+    datestamp: DateStamp
+
+
+class EnrichedArticle(Contract):
+    """The far end of the pipeline for one unique article: ``news.articles.enriched``."""
+
+    schema_version: Literal[1] = 1
+    article: Article
+    dedup: DedupVerdict
+    datestamp: DateStamp
+    claims: tuple[Claim, ...]
+
+
+class DeadLetter(Contract):
+    """Anything a stage could not turn into output, with the reason; ``news.deadletter``."""
+
+    schema_version: Literal[1] = 1
+    dead_letter_id: str
+    trace_id: str
+    stage: Stage
+    source: str
+    reason: str
+    detail: str | None = None
+    http_status: int | None = None
+    failed_at: datetime
+
+    @classmethod
+    def create(
+        cls, *, trace_id: str, stage: Stage, source: str, reason: str, failed_at: datetime, **extra: object
+    ) -> DeadLetter:
+        return cls(
+            dead_letter_id=stable_id(trace_id, stage, reason),
+            trace_id=trace_id,
+            stage=stage,
+            source=source,
+            reason=reason,
+            failed_at=failed_at,
+            **extra,
+        )
+
+
+class ProcessResult(Contract):
+    """One line of ``news-ingest process --jsonl`` (and of ``replay --jsonl``)."""
+
+    source: str
+    article: Article | None
+    dedup: DedupVerdict | None
+    datestamp: DateStamp | None
+    claims: tuple[Claim, ...]
+    dead_letter: DeadLetter | None = None
+
+
+PAYLOADS: tuple[type[Contract], ...] = (
+    FetchRequest,
+    Capture,
+    Article,
+    DedupVerdict,
+    DateStamp,
+    Claim,
+    UniqueArticle,
+    DatedArticle,
+    EnrichedArticle,
+    DeadLetter,
+    ProcessResult,
+)
+
+__all__ = [
+    "PAYLOADS",
+    "Article",
+    "Capture",
+    "Claim",
+    "Contract",
+    "DateExpression",
+    "DateHint",
+    "DateStamp",
+    "DatedArticle",
+    "DeadLetter",
+    "DedupVerdict",
+    "EnrichedArticle",
+    "FetchRequest",
+    "ProcessResult",
+    "Speaker",
+    "UniqueArticle",
+    "stable_id",
+]
