@@ -12,12 +12,16 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def _cache_dir() -> Path:
+    return user_cache_path("news-ingest")
+
+
 def _default_broker_dir() -> Path:
-    return user_cache_path("news-ingest") / "broker"
+    return _cache_dir() / "broker"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWS_INGEST_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NEWS_INGEST_", extra="ignore", populate_by_name=True)
 
     bootstrap_servers: str | None = Field(
         None,
@@ -30,8 +34,10 @@ class Settings(BaseSettings):
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
     session_timeout_s: float = Field(10.0, gt=0, description="consumer group session timeout")
     metrics_port: int = Field(0, ge=0, description="port of /metrics; 0 disables it")
+    metrics_host: str = Field("127.0.0.1", description="address /metrics binds to")
 
-    broker_dir: Path = Field(default_factory=_default_broker_dir)
+    cache_dir: Path = Field(default_factory=_cache_dir, description="downloads kept between runs")
+    broker_dir: Path = Field(default_factory=_default_broker_dir, description="the local broker's data")
     broker_port: int = 9092
     controller_port: int = 9093
     broker_start_timeout_s: float = 90.0

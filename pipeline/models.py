@@ -222,6 +222,7 @@ class DeadLetter(Contract):
 class ProcessResult(Contract):
     """One line of ``news-ingest process --jsonl`` (and of ``replay --jsonl``)."""
 
+    schema_version: Literal[1] = 1
     source: str
     article: Article | None
     dedup: DedupVerdict | None

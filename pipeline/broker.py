@@ -1,0 +1,207 @@
+"""The local Apache Kafka broker: assembled from Maven Central, run with the machine's Java.
+
+``deploy/kafka/pom.xml`` pins the release; Maven copies its jars once into the cache
+(a second start downloads nothing), storage is formatted on first start, and the broker
+runs detached, bound to 127.0.0.1 only, with its data in the directory the settings name.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from confluent_kafka.admin import AdminClient
+
+from pipeline.config import Settings
+
+DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
+
+
+class BrokerError(RuntimeError):
+    """The local broker could not be assembled, started or stopped."""
+
+
+@dataclass(frozen=True)
+class LocalBroker:
+    data_dir: Path
+    port: int
+    controller_port: int
+    libs_cache: Path
+    start_timeout_s: float = 90.0
+    deploy_dir: Path = DEPLOY_DIR
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalBroker:
+        return cls(
+            data_dir=settings.broker_dir,
+            port=settings.broker_port,
+            controller_port=settings.controller_port,
+            libs_cache=settings.cache_dir,
+            start_timeout_s=settings.broker_start_timeout_s,
+        )
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def version(self) -> str:
+        pom = (self.deploy_dir / "pom.xml").read_text()
+        found = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
+        if not found:
+            raise BrokerError("deploy/kafka/pom.xml names no kafka.version")
+        return found.group(1)
+
+    @property
+    def libs_dir(self) -> Path:
+        return self.libs_cache / f"kafka-{self.version}-libs"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "broker.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "broker.log"
+
+    def ensure_libs(self) -> Path:
+        """The broker's jars, fetched by Maven on first use and cached after."""
+        done = self.libs_dir / ".complete"
+        if done.exists():
+            return self.libs_dir
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise BrokerError("Maven (mvn) is needed once to assemble the broker from Maven Central")
+        staging = self.libs_dir.with_name(self.libs_dir.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        cmd = [mvn, "-q", "-B", "-f", str(self.deploy_dir / "pom.xml"), "dependency:copy-dependencies"]
+        result = subprocess.run(  # noqa: S603
+            [*cmd, f"-Dkafka.libs.dir={staging}"], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise BrokerError(f"mvn failed ({result.returncode}): {result.stdout[-2000:]}{result.stderr[-2000:]}")
+        shutil.rmtree(self.libs_dir, ignore_errors=True)
+        staging.rename(self.libs_dir)
+        done.touch()
+        return self.libs_dir
+
+    def _java(self, main: str, *args: str) -> list[str]:
+        java = shutil.which("java")
+        if java is None:
+            raise BrokerError("java (17 or later) is needed to run the broker")
+        log_config = f"-Dlog4j2.configurationFile={self.deploy_dir / 'log4j2.yaml'}"
+        return [java, "-Xms256m", "-Xmx1g", log_config, "-cp", f"{self.ensure_libs()}/*", main, *args]
+
+    def _write_config(self) -> Path:
+        template = (self.deploy_dir / "server.properties").read_text()
+        config = template.format(
+            port=self.port, controller_port=self.controller_port, log_dirs=self.data_dir / "kraft-logs"
+        )
+        path = self.data_dir / "server.properties"
+        path.write_text(config)
+        return path
+
+    def _format_storage(self, config: Path) -> None:
+        if (self.data_dir / "kraft-logs" / "meta.properties").exists():
+            return
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config))
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
+        if result.returncode != 0:
+            raise BrokerError(f"formatting storage failed: {result.stdout}{result.stderr}")
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        return pid
+
+    def answers(self, timeout_s: float = 2.0) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=timeout_s).close()
+        except OSError:
+            return False
+        admin = AdminClient({"bootstrap.servers": self.bootstrap, "socket.timeout.ms": int(timeout_s * 1000)})
+        try:
+            admin.list_topics(timeout=timeout_s)
+        except Exception:  # noqa: BLE001 - any failure means "not answering yet"
+            return False
+        return True
+
+    def start(self) -> bool:
+        """Start the broker unless it runs; wait until it answers. True if this call started it."""
+        if self.pid() is not None:
+            self._wait_until_answering()
+            return False
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self._write_config()
+        self._format_storage(config)
+        with self.log_file.open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603
+                self._java("kafka.Kafka", str(config)),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(str(process.pid))
+        try:
+            self._wait_until_answering(process)
+        except BrokerError:
+            self.stop()
+            raise
+        return True
+
+    def _wait_until_answering(self, process: subprocess.Popen[bytes] | None = None) -> None:
+        deadline = time.monotonic() + self.start_timeout_s
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                tail = self.log_file.read_text(errors="replace")[-3000:]
+                raise BrokerError(f"broker exited with {process.returncode}; log tail:\n{tail}")
+            if self.answers():
+                return
+            time.sleep(0.25)
+        raise BrokerError(f"broker did not answer on {self.bootstrap} within {self.start_timeout_s:.0f}s")
+
+    def stop(self, timeout_s: float = 30.0) -> bool:
+        """Stop the broker if it runs. True if it was running."""
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.1)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        if waited == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

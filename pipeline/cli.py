@@ -1,0 +1,246 @@
+"""The command line: ``news-ingest``."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.broker import BrokerError, LocalBroker
+from pipeline.config import Settings
+from pipeline.models import ProcessResult
+
+app = typer.Typer(help="Streaming news ingest: clean, deduplicated, dated articles and claims on Kafka.")
+broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft, 127.0.0.1 only).")
+topics_app = typer.Typer(help="The topics of the topology.")
+app.add_typer(broker_app, name="broker")
+app.add_typer(topics_app, name="topics")
+console = Console()
+err = Console(stderr=True)
+
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
+Paths = Annotated[list[Path], typer.Argument(help="files or directories (recursed) of HTML or text captures")]
+Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line per document here")]
+
+
+@broker_app.command("install")
+def broker_install() -> None:
+    """Fetch the broker's jars from Maven Central into the cache (done once; start does it too)."""
+    broker = LocalBroker.from_settings(Settings())
+    try:
+        console.print(f"Apache Kafka {broker.version} in {broker.ensure_libs()}")
+    except BrokerError as exc:
+        err.print(f"[red]broker: {exc}")
+        raise typer.Exit(1) from exc
+
+
+@broker_app.command("start")
+def broker_start() -> None:
+    """Start the local broker (downloading it once) and wait until it answers."""
+    broker = LocalBroker.from_settings(Settings())
+    try:
+        started = broker.start()
+    except BrokerError as exc:
+        err.print(f"[red]broker: {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"broker {'started' if started else 'already running'} on {broker.bootstrap} (pid {broker.pid()})")
+
+
+@broker_app.command("stop")
+def broker_stop() -> None:
+    """Stop the local broker."""
+    stopped = LocalBroker.from_settings(Settings()).stop()
+    console.print("broker stopped" if stopped else "broker was not running")
+
+
+@broker_app.command("status")
+def broker_status() -> None:
+    """Say whether the local broker runs and answers; exit 1 if not."""
+    broker = LocalBroker.from_settings(Settings())
+    pid, answers = broker.pid(), broker.answers()
+    console.print(f"pid {pid or '-'}, {'answering' if answers else 'not answering'} on {broker.bootstrap}")
+    console.print(f"data {broker.data_dir}, Apache Kafka {broker.version}")
+    if not answers:
+        raise typer.Exit(1)
+
+
+@topics_app.command("create")
+def topics_create() -> None:
+    """Create every topic of the topology that does not exist yet (idempotent)."""
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    topology = Topology.from_settings(settings)
+    created = ensure_topics(settings, topology)
+    for name, partitions, spec in topology.all():
+        state = "created" if name in created else "exists"
+        console.print(f"{name:40} {partitions:3} partitions  {state}  {spec.description}")
+
+
+@app.command()
+def schemas() -> None:
+    """Regenerate schemas/ from the payload models (a test fails when they drift)."""
+    from pipeline.schemas import write
+
+    for path in write():
+        console.print(str(path))
+
+
+@app.command()
+def worker() -> None:
+    """Run a Faust worker: the dedup, date-stamp and claims agents."""
+    import faust
+
+    from pipeline import metrics
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.stream.app import build_app
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    ensure_topics(settings, Topology.from_settings(settings))
+    metrics.serve(settings.metrics_host, settings.metrics_port)
+    faust.Worker(build_app(settings), loglevel="info").execute_from_commandline()
+
+
+@app.command()
+def fetch() -> None:
+    """Run a fetch worker: URLs and captures in, clean articles (or dead letters) out."""
+    from pipeline import metrics
+    from pipeline.fetch.worker import run
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    ensure_topics(settings, Topology.from_settings(settings))
+    metrics.serve(settings.metrics_host, settings.metrics_port)
+    run(settings)
+
+
+@app.command()
+def process(paths: Paths, jsonl: Jsonl = None) -> None:
+    """Run the whole pipeline in process on files, without a broker."""
+    from pipeline.process import process_paths
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]no such file or directory: {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    results = list(process_paths(paths, max_bytes=Settings().max_document_bytes))
+    _write_jsonl(results, jsonl)
+    _print_results(results)
+    for result in results:
+        if result.dead_letter is not None:
+            letter = result.dead_letter
+            err.print(f"[yellow]{letter.source}: {letter.reason}" + (f" ({letter.detail})" if letter.detail else ""))
+
+
+@app.command()
+def replay(
+    paths: Paths,
+    rate: Annotated[
+        float | None, typer.Option(help="documents per second to publish (default: as fast as it can)")
+    ] = None,
+    jsonl: Jsonl = None,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for every document to come out")] = 180.0,
+) -> None:
+    """Publish documents into the running pipeline and wait until each comes out the far end.
+
+    With no broker configured (NEWS_INGEST_BOOTSTRAP_SERVERS unset) it starts the local
+    broker and the workers itself, and stops what it started.
+    """
+    settings = Settings()
+    with ExitStack() as stack:
+        if settings.bootstrap_servers is None:
+            settings = _embedded(stack, settings, prefix=settings.topic_prefix)
+        _replay_and_report(paths, settings, rate, jsonl, timeout)
+
+
+@app.command()
+def demo(jsonl: Jsonl = None) -> None:
+    """Start the local broker and workers, replay the seed corpus, print the results, stop."""
+    settings = Settings()
+    with ExitStack() as stack:
+        settings = _embedded(stack, settings, prefix=f"demo-{uuid.uuid4().hex[:8]}.")
+        _replay_and_report([SEEDS], settings, None, jsonl, 180.0)
+
+
+def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> Settings:
+    """Broker (if none is configured) and workers for the block; topics under prefix."""
+    from pipeline.kafka.admin import delete_topics_with_prefix, ensure_topics
+    from pipeline.runner import running_workers
+    from pipeline.topology import Topology
+
+    if settings.bootstrap_servers is None:
+        broker = LocalBroker.from_settings(settings)
+        err.print(f"starting the local broker on {broker.bootstrap} ...")
+        if broker.start():
+            stack.callback(broker.stop)
+    settings = settings.model_copy(update={"topic_prefix": prefix, "bootstrap_servers": settings.bootstrap})
+    if prefix.startswith("demo-"):
+        stack.callback(delete_topics_with_prefix, settings, prefix)
+    ensure_topics(settings, Topology.from_settings(settings))
+    log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="news-ingest-")))
+    err.print(f"starting a fetch worker and a stream worker (logs in {log_dir}) ...")
+    stack.enter_context(running_workers(settings, log_dir))
+    return settings
+
+
+def _replay_and_report(
+    paths: list[Path], settings: Settings, rate: float | None, jsonl: Path | None, timeout: float
+) -> None:
+    from pipeline.replay import ReplayTimeout
+    from pipeline.replay import replay as run_replay
+
+    try:
+        summary = run_replay(paths, settings, rate=rate, timeout_s=timeout)
+    except ReplayTimeout as exc:
+        err.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    _write_jsonl(summary.results, jsonl)
+    _print_results(summary.results)
+    console.print(
+        f"documents {summary.documents}  articles {summary.articles}  duplicates {summary.duplicates}  "
+        f"claims {summary.claims}  dead letters {summary.dead_letters}  "
+        f"seconds {summary.seconds:.2f}  docs/s {summary.docs_per_s:.1f}"
+    )
+
+
+def _write_jsonl(results: Iterable[ProcessResult], path: Path | None) -> None:
+    if path is None:
+        return
+    with path.open("w", encoding="utf-8") as out:
+        for result in results:
+            out.write(result.model_dump_json() + "\n")
+
+
+def _print_results(results: list[ProcessResult]) -> None:
+    table = Table(title="Documents", show_lines=True)
+    for column in ("source", "title", "published (source)", "verdict", "claims"):
+        table.add_column(column, overflow="fold")
+    for r in sorted(results, key=lambda r: r.source):
+        stamp = r.datestamp
+        published = f"{stamp.published or 'unknown'} ({stamp.source})" if stamp else "-"
+        verdict = r.dead_letter.reason if r.dead_letter else (r.dedup.verdict if r.dedup else "-")
+        title = (r.article.title or "-") if r.article else "-"
+        table.add_row(Path(r.source).name, title, published, verdict, str(len(r.claims)))
+    console.print(table)
+    for r in sorted(results, key=lambda r: r.source):
+        for c in r.claims:
+            when = f" on {c.stated_at}" if c.stated_at else ""
+            console.print(f"[bold]{c.speaker.name}[/] {c.cue}{when} [{c.modality}]: {c.text[:160]}")
+
+
+def main() -> None:
+    app(prog_name="news-ingest")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Reading documents from disk into captures, with a clear reason for what cannot be read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pipeline.models import Capture, DeadLetter, stable_id
+
+ContentType = Literal["text/html", "text/plain"]
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+@dataclass(frozen=True)
+class Unreadable(Exception):
+    """A document that cannot become a capture."""
+
+    reason: str
+    detail: str | None = None
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the documents below directories named (recursively), in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES:
+                    found[child] = None
+        else:
+            found[path] = None
+    return list(found)
+
+
+def decode_body(raw: bytes, *, max_bytes: int) -> str:
+    if not raw.strip():
+        raise Unreadable("empty document", f"{len(raw)} bytes, no text")
+    if len(raw) > max_bytes:
+        raise Unreadable("document too large", f"{len(raw)} bytes > limit of {max_bytes} bytes")
+    sample = raw[:8192]
+    if b"\x00" in sample or sum(sample.count(b) for b in CONTROL_BYTES) > len(sample) // 100 + 2:
+        raise Unreadable("binary content, not a text or HTML document", f"control bytes in the first {len(sample)}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Unreadable("invalid UTF-8", f"at byte {exc.start}: {exc.reason}") from exc
+
+
+def sniff_content_type(path: Path, body: str) -> ContentType:
+    head = body[:512].lstrip().lower()
+    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
+        return "text/html"
+    return "text/plain"
+
+
+def read_capture(path: Path, *, max_bytes: int, now: datetime | None = None) -> Capture:
+    """One file as a capture; raises Unreadable with the reason."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise Unreadable("document too large", f"{size} bytes > limit of {max_bytes} bytes")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Unreadable("cannot read file", str(exc)) from exc
+    body = decode_body(raw, max_bytes=max_bytes)
+    content_type = sniff_content_type(path, body)
+    return Capture(
+        capture_id=stable_id("capture", path.name, body),
+        source=str(path),
+        content_type=content_type,
+        body=body,
+        captured_at=now,
+    )
+
+
+def read_all(paths: Iterable[Path], *, max_bytes: int) -> Iterator[Capture | DeadLetter]:
+    now = datetime.now(UTC)
+    for path in expand(paths):
+        try:
+            yield read_capture(path, max_bytes=max_bytes, now=now)
+        except Unreadable as bad:
+            yield DeadLetter.create(
+                trace_id=stable_id("unreadable", str(path)),
+                stage="read",
+                source=str(path),
+                reason=bad.reason,
+                detail=bad.detail,
+                failed_at=now,
+            )

@@ -1,0 +1,1 @@
+"""Fetching pages and turning fetch requests and captures into articles."""

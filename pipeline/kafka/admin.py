@@ -1,0 +1,57 @@
+"""Creating the declared topics idempotently, and reading where topics end."""
+
+from __future__ import annotations
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from pipeline.config import Settings
+from pipeline.topology import Topology
+
+
+def admin_client(settings: Settings) -> AdminClient:
+    return AdminClient({"bootstrap.servers": settings.bootstrap})
+
+
+def ensure_topics(settings: Settings, topology: Topology, timeout_s: float = 30.0) -> list[str]:
+    """Create every declared topic that does not exist yet; returns the names created."""
+    admin = admin_client(settings)
+    existing = set(admin.list_topics(timeout=timeout_s).topics)
+    wanted = [
+        NewTopic(name, num_partitions=partitions, replication_factor=1, config=spec.config())
+        for name, partitions, spec in topology.all()
+        if name not in existing
+    ]
+    if not wanted:
+        return []
+    created = []
+    for name, future in admin.create_topics(wanted, operation_timeout=timeout_s).items():
+        try:
+            future.result(timeout=timeout_s)
+            created.append(name)
+        except KafkaException as exc:
+            if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise
+    return created
+
+
+def delete_topics_with_prefix(settings: Settings, prefix: str, timeout_s: float = 30.0) -> list[str]:
+    """Remove every topic whose name starts with prefix (a demo's or a test run's)."""
+    if not prefix:
+        raise ValueError("refusing to delete topics without a prefix")
+    admin = admin_client(settings)
+    names = [name for name in admin.list_topics(timeout=timeout_s).topics if name.startswith(prefix)]
+    for future in admin.delete_topics(names, operation_timeout=timeout_s).values() if names else []:
+        future.result(timeout=timeout_s)
+    return names
+
+
+def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 10.0) -> list[TopicPartition]:
+    """Each partition of topic positioned at its current end."""
+    metadata = consumer.list_topics(topic, timeout=timeout_s).topics[topic]
+    ends = []
+    for partition in sorted(metadata.partitions):
+        _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout_s)
+        ends.append(TopicPartition(topic, partition, high))
+    return ends

@@ -1,0 +1,22 @@
+"""Every Prometheus metric of the pipeline, declared once: ``news_<stage>_<what>_total|_seconds``."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram, start_http_server
+
+DOCUMENTS = Counter("news_replay_documents_total", "Documents a replay published", ["outcome"])
+FETCH_MESSAGES = Counter("news_fetch_messages_total", "Messages the fetch workers consumed", ["kind"])
+EXTRACT_ARTICLES = Counter("news_extract_articles_total", "Articles extracted", ["extractor"])
+EXTRACT_SECONDS = Histogram("news_extract_seconds", "Time to extract one document")
+DEDUP_VERDICTS = Counter("news_dedup_verdicts_total", "Dedup verdicts", ["verdict"])
+DATESTAMP_STAMPS = Counter("news_datestamp_stamps_total", "Date stamps by date source", ["source"])
+CLAIMS_FOUND = Counter("news_claims_claims_total", "Claims extracted")
+CLAIMS_ARTICLES = Counter("news_claims_articles_total", "Articles through the claims stage")
+STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])
+DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"])
+
+
+def serve(host: str, port: int) -> None:
+    """Expose /metrics on host:port unless port is 0."""
+    if port:
+        start_http_server(port, addr=host)

@@ -1,0 +1,136 @@
+"""Replaying a corpus through the running pipeline and waiting for every document to come out.
+
+Each document published is tracked by its trace id until it arrives at the far end: an
+enriched article, a counted duplicate or a dead letter. Results are read from the end
+offsets the output topics had before publishing, so earlier runs never count.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confluent_kafka import Consumer, Message
+
+from pipeline import metrics
+from pipeline.codec import decode, encode
+from pipeline.config import Settings
+from pipeline.documents import read_all
+from pipeline.kafka import clients
+from pipeline.kafka.admin import end_offsets, ensure_topics
+from pipeline.models import Capture, DeadLetter, DedupVerdict, EnrichedArticle, ProcessResult
+from pipeline.topology import Topology
+
+
+class ReplayTimeout(TimeoutError):
+    """Some documents did not come out of the pipeline in time."""
+
+
+@dataclass
+class ReplaySummary:
+    documents: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    claims: int = 0
+    dead_letters: int = 0
+    seconds: float = 0.0
+    results: list[ProcessResult] = field(default_factory=list)
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def add(self, result: ProcessResult) -> None:
+        self.results.append(result)
+        if result.dead_letter is not None:
+            self.dead_letters += 1
+        elif result.datestamp is None:
+            self.duplicates += 1
+        else:
+            self.articles += 1
+            self.claims += len(result.claims)
+
+
+def as_result(topology: Topology, message: Message) -> tuple[str, ProcessResult]:
+    """The trace id and result a message of an output topic stands for."""
+    topic = message.topic()
+    if topic == topology.name("enriched"):
+        done = decode(EnrichedArticle, message.value())
+        result = ProcessResult(
+            source=done.article.source,
+            article=done.article,
+            dedup=done.dedup,
+            datestamp=done.datestamp,
+            claims=done.claims,
+        )
+        return done.article.trace_id, result
+    if topic == topology.name("duplicates"):
+        verdict = decode(DedupVerdict, message.value())
+        return verdict.trace_id, ProcessResult(
+            source=verdict.source, article=None, dedup=verdict, datestamp=None, claims=()
+        )
+    letter = decode(DeadLetter, message.value())
+    return letter.trace_id, ProcessResult(
+        source=letter.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=letter
+    )
+
+
+def replay(
+    paths: Iterable[Path], settings: Settings, *, rate: float | None = None, timeout_s: float = 180.0
+) -> ReplaySummary:
+    topology = Topology.from_settings(settings)
+    ensure_topics(settings, topology)
+    items = list(read_all(paths, max_bytes=settings.max_document_bytes))
+    watcher = clients.consumer(settings, f"replay-{uuid.uuid4().hex}")
+    outputs = [topology.name(role) for role in ("enriched", "duplicates", "deadletter")]
+    watcher.assign([tp for topic in outputs for tp in end_offsets(watcher, topic)])
+    summary = ReplaySummary(documents=len(items))
+    started = time.monotonic()
+    try:
+        pending = _publish(items, settings, topology, rate)
+        _collect(watcher, topology, pending, summary, deadline=started + timeout_s)
+    finally:
+        watcher.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _publish(
+    items: list[Capture | DeadLetter], settings: Settings, topology: Topology, rate: float | None
+) -> Counter[str]:
+    producer = clients.producer(settings)
+    tracker = clients.DeliveryTracker()
+    pending: Counter[str] = Counter()
+    for item in items:
+        if isinstance(item, Capture):
+            topic, key, outcome = topology.name("captures"), item.capture_id, "published"
+        else:
+            topic, key, outcome = topology.name("deadletter"), item.trace_id, "unreadable"
+        producer.produce(topic, key=key.encode(), value=encode(item), on_delivery=tracker)
+        producer.poll(0)
+        pending[key] += 1
+        metrics.DOCUMENTS.labels(outcome).inc()
+        if rate:
+            time.sleep(1.0 / rate)
+    tracker.flush(producer)
+    return pending
+
+
+def _collect(
+    watcher: Consumer, topology: Topology, pending: Counter[str], summary: ReplaySummary, *, deadline: float
+) -> None:
+    while +pending:
+        if time.monotonic() > deadline:
+            missing = sorted(pending.elements())
+            raise ReplayTimeout(f"{len(missing)} documents did not come out in time: trace ids {missing[:10]}")
+        message = watcher.poll(0.5)
+        if message is None or message.error():
+            continue
+        trace_id, result = as_result(topology, message)
+        if pending[trace_id] > 0:
+            pending[trace_id] -= 1
+            summary.add(result)

@@ -1,0 +1,61 @@
+"""Starting and stopping the pipeline's worker processes (for the demo, embedded replay, tests)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.config import Settings
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives a child process these same settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWS_INGEST_")}
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            env[f"NEWS_INGEST_{name.upper()}"] = str(value)
+    env["NEWS_INGEST_BOOTSTRAP_SERVERS"] = settings.bootstrap
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    return env
+
+
+def start_process(command: str, settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "pipeline.cli", command],
+            env=child_env(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout_s)
+    return process.returncode
+
+
+@contextmanager
+def running_workers(
+    settings: Settings, log_dir: Path, *, fetch_workers: int = 1, stream_workers: int = 1
+) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Fetch workers and Faust workers running for the duration of the block."""
+    processes = [start_process("fetch", settings, log_dir / f"fetch-{i}.log") for i in range(fetch_workers)]
+    processes += [start_process("worker", settings, log_dir / f"worker-{i}.log") for i in range(stream_workers)]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            stop_process(process)

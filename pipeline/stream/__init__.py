@@ -1,0 +1,1 @@
+"""The Faust app: dedup, date-stamp and claims agents chained through topics."""

@@ -1,0 +1,53 @@
+"""Building the Faust app from settings: one consumer group, tables co-partitioned with topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+
+from pipeline.codec import PydanticCodec
+from pipeline.config import Settings
+from pipeline.topology import Role, Topology
+
+
+@dataclass(frozen=True)
+class StreamTopics:
+    """The Faust topic of every role, each with the codec of its payload model."""
+
+    app: faust.App
+    topology: Topology
+
+    def __call__(self, role: Role) -> Any:
+        spec = self.topology.spec(role)
+        return self.app.topic(
+            self.topology.name(role),
+            key_serializer="raw",
+            value_serializer=PydanticCodec(spec.model),
+            partitions=self.topology.partitions_of(role),
+        )
+
+
+def build_app(settings: Settings) -> faust.App:
+    from pipeline.stream import claims, datestamp, dedup
+
+    topology = Topology.from_settings(settings)
+    app = faust.App(
+        settings.topic_prefix + settings.app_id,
+        broker=f"kafka://{settings.bootstrap}",
+        store=settings.store,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
+        web_enabled=False,
+        producer_compression_type="zstd",
+        datadir=str(settings.cache_dir / "faust" / "{conf.name}"),
+    )
+    topics = StreamTopics(app, topology)
+    dedup.register(app, topics)
+    datestamp.register(app, topics)
+    claims.register(app, topics)
+    return app
