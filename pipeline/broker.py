@@ -24,6 +24,8 @@ from confluent_kafka.admin import AdminClient
 from pipeline.config import Settings
 
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
+# Brokers this process started, kept so they can be reaped when stopped here.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class BrokerError(RuntimeError):
@@ -159,6 +161,7 @@ class LocalBroker:
                 start_new_session=True,
             )
         self.pid_file.write_text(str(process.pid))
+        _CHILDREN[process.pid] = process
         try:
             self._wait_until_answering(process)
         except BrokerError:
@@ -189,6 +192,9 @@ class LocalBroker:
             time.sleep(0.1)
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait(timeout_s)
         self.pid_file.unlink(missing_ok=True)
         return True
 

@@ -22,7 +22,7 @@ broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft,
 topics_app = typer.Typer(help="The topics of the topology.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(topics_app, name="topics")
-console = Console()
+console = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"

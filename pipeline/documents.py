@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -16,12 +15,12 @@ TEXT_SUFFIXES = {".txt", ".text"}
 CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
 
 
-@dataclass(frozen=True)
 class Unreadable(Exception):
-    """A document that cannot become a capture."""
+    """A document that cannot become a capture, with the reason."""
 
-    reason: str
-    detail: str | None = None
+    def __init__(self, reason: str, detail: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.detail = reason, detail
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -14,11 +13,12 @@ from pipeline.models import Capture, FetchRequest
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
-@dataclass(frozen=True)
 class FetchError(Exception):
-    reason: str
-    status: int | None = None
-    detail: str | None = None
+    """A URL that could not be fetched, with the reason and HTTP status if there was one."""
+
+    def __init__(self, reason: str, status: int | None = None, detail: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.status, self.detail = reason, status, detail
 
 
 def fetch_page(request: FetchRequest, settings: Settings, client: httpx.Client) -> Capture:

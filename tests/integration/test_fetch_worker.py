@@ -1,0 +1,90 @@
+"""The fetch worker against a real HTTP server on 127.0.0.1 and the real broker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pipeline.codec import encode
+from pipeline.config import Settings
+from pipeline.fetch.worker import run
+from pipeline.kafka import clients
+from pipeline.models import Article, DeadLetter, FetchRequest
+from pipeline.topology import Topology
+from tests.integration.conftest import read_topic
+
+pytestmark = pytest.mark.integration
+
+PAGE = """<!doctype html><html><head><title>Bridge opens</title>
+<meta name="author" content="Jane Reporter"><meta property="article:published_time" content="2025-03-04T10:00:00Z">
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/subscribe">Subscribe</a></nav>
+<article><h1>Bridge opens after a decade of delays</h1>
+<p>The city council said on Tuesday that the new bridge across the river will open to traffic next month,
+ending a decade of delays and cost overruns that had made it a symbol of local politics.</p>
+<p>Engineers completed the final load tests last week, according to the transport department, and the
+results were within the limits the design had set for heavy lorries and buses.</p>
+<p>Residents on both banks have waited years for the crossing, which shortens the trip to the hospital
+by twenty minutes for thousands of people living in the northern districts.</p></article>
+<footer>Copyright 2025 City News. All rights reserved.</footer></body></html>"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/bridge":
+            body, status, kind = PAGE.encode(), 200, "text/html; charset=utf-8"
+        elif self.path == "/file.pdf":
+            body, status, kind = b"%PDF-1.4 binary", 200, "application/pdf"
+        else:
+            body, status, kind = b"not here", 404, "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_urls_become_articles_or_dead_letters_with_the_status(settings: Settings, site: str) -> None:
+    topology = Topology.from_settings(settings)
+    producer = clients.producer(settings)
+    now = datetime.now(UTC)
+    for path in ("/bridge", "/missing", "/file.pdf"):
+        request = FetchRequest.for_url(site + path, now)
+        producer.produce(topology.name("fetch"), key=b"127.0.0.1", value=encode(request))
+    assert producer.flush(30) == 0
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run, args=(settings, stop), daemon=True)
+    worker.start()
+    try:
+        articles = read_topic(settings, topology.name("articles"), Article, count=1)
+        letters = read_topic(settings, topology.name("deadletter"), DeadLetter, count=2)
+    finally:
+        stop.set()
+        worker.join(30)
+
+    assert [a.url for a in articles] == [site + "/bridge"]
+    assert "will open to traffic next month" in articles[0].text
+    assert "All rights reserved" not in articles[0].text and "Subscribe" not in articles[0].text
+    assert articles[0].extractor == "trafilatura"
+    by_url = {letter.source: letter for letter in letters}
+    assert by_url[site + "/missing"].http_status == 404
+    assert by_url[site + "/missing"].reason == "HTTP 404"
+    assert by_url[site + "/file.pdf"].reason == "content type not accepted: application/pdf"
+    assert not worker.is_alive()
