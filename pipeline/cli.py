@@ -23,7 +23,7 @@ topics_app = typer.Typer(help="The topics of the topology.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(topics_app, name="topics")
 console = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 Paths = Annotated[list[Path], typer.Argument(help="files or directories (recursed) of HTML or text captures")]
@@ -126,7 +126,10 @@ def fetch() -> None:
 
 @app.command()
 def process(paths: Paths, jsonl: Jsonl = None) -> None:
-    """Run the whole pipeline in process on files, without a broker."""
+    """Run the whole pipeline in process on files, without a broker.
+
+    Exits 1 when any document could not be processed (each is named with the reason).
+    """
     from pipeline.process import process_paths
 
     missing = [p for p in paths if not p.exists()]
@@ -136,10 +139,12 @@ def process(paths: Paths, jsonl: Jsonl = None) -> None:
     results = list(process_paths(paths, max_bytes=Settings().max_document_bytes))
     _write_jsonl(results, jsonl)
     _print_results(results)
-    for result in results:
-        if result.dead_letter is not None:
-            letter = result.dead_letter
-            err.print(f"[yellow]{letter.source}: {letter.reason}" + (f" ({letter.detail})" if letter.detail else ""))
+    letters = [r.dead_letter for r in results if r.dead_letter is not None]
+    for letter in letters:
+        err.print(f"[red]error:[/] {letter.source}: {letter.reason}" + (f" ({letter.detail})" if letter.detail else ""))
+    if letters:
+        err.print(f"{len(letters)} of {len(results)} documents could not be processed")
+        raise typer.Exit(1)
 
 
 @app.command()

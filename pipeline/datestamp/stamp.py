@@ -1,0 +1,213 @@
+"""The date stamp of an article: when it was published, how precisely, and how sure we are.
+
+The publication date comes from the date hints the extract stage found, the most trusted source
+first; without hints, a year may be inferred from anniversary arithmetic in the text. The ingest
+time is never a publication date: an article that does not say is stamped ``unknown``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+
+from dateparser.date import DateDataParser
+
+from pipeline.datestamp.expressions import find_date_expressions, iso
+from pipeline.models import Article, DateHint, DateSource, DateStamp, Precision
+
+_PRIORITY: tuple[DateSource, ...] = ("capture-header", "json-ld", "metadata", "feed", "byline", "page-top", "http")
+_CONFIDENCE: dict[DateSource, float] = {
+    "capture-header": 0.95,
+    "json-ld": 0.9,
+    "metadata": 0.9,
+    "feed": 0.85,
+    "byline": 0.85,
+    "page-top": 0.7,
+    "http": 0.5,
+}
+_INFERRED_CONFIDENCE = 0.35
+_PERIODS: dict[str, Precision] = {"year": "year", "month": "month"}
+_TIME_SUFFIX = re.compile(
+    r"\s*(?:,|at|-|\||·)?\s*(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
+    r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
+)
+_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+_LABEL = re.compile(r"(?i:^(?:published|posted|updated|last\s+updated|date|on)\b\s*:?\s*)")
+_HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[AaPp]\.?[Mm]\b")
+_HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
+_ORDINAL_WORDS = {
+    "tenth": 10,
+    "twentieth": 20,
+    "twenty-fifth": 25,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "seventy-fifth": 75,
+    "eightieth": 80,
+    "ninetieth": 90,
+    "hundredth": 100,
+}
+_CENTENARIES = {"centenary": 100, "centennial": 100, "bicentenary": 200, "bicentennial": 200}
+_EVENT_YEAR = r"[^.!?\n]{0,160}?(?<![\d-])(?P<year>1[5-9]\d\d|20\d\d)(?![\d-])"
+# "the 70th anniversary of the capitulation of Nazi Germany in 1945": the year must follow in the same sentence.
+_ANNIVERSARY = re.compile(
+    rf"(?i:\b(?:(?:(?P<count>\d{{1,3}})(?:st|nd|rd|th)|(?P<word>{'|'.join(_ORDINAL_WORDS)}))[\s-]+anniversary"
+    rf"|(?P<centenary>{'|'.join(_CENTENARIES)}))\b{_EVENT_YEAR})"
+)
+_YEARS_SINCE = re.compile(rf"(?i:\b(?P<count>\d{{1,3}})\s+years\s+(?:since|after)\b{_EVENT_YEAR})")
+
+
+@dataclass(frozen=True)
+class _Published:
+    at: datetime
+    precision: Precision
+    source: DateSource
+    confidence: float
+
+
+def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
+    """The date stamp of ``article``; ``ingested_at`` is recorded as such, never as the publication date."""
+    published = _from_hints(article.date_hints) or _inferred(article.text, ingested_at)
+    if published is None:
+        expressions = find_date_expressions(article.text, None)
+        return DateStamp(
+            article_id=article.article_id,
+            source="unknown",
+            confidence=0.0,
+            ingested_at=ingested_at,
+            expressions=tuple(expressions),
+        )
+    base = published.at.date() if published.precision in ("day", "minute") else None
+    return DateStamp(
+        article_id=article.article_id,
+        published_at=published.at,
+        published=_published_text(published.at, published.precision),
+        precision=published.precision,
+        source=published.source,
+        confidence=published.confidence,
+        ingested_at=ingested_at,
+        expressions=tuple(find_date_expressions(article.text, base)),
+    )
+
+
+def _published_text(at: datetime, precision: Precision) -> str:
+    if precision == "minute":
+        return at.isoformat(timespec="minutes")
+    return iso(at.date(), precision)
+
+
+def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
+    for source in _PRIORITY:
+        for hint in hints:
+            if hint.source != source:
+                continue
+            parsed = parse_hint(hint.text)
+            if parsed is not None:
+                return _Published(parsed[0], parsed[1], source, _CONFIDENCE[source])
+    return None
+
+
+def parse_hint(text: str) -> tuple[datetime, Precision] | None:
+    """A date hint as an aware datetime (UTC when it names no zone) and its precision."""
+    text = _LABEL.sub("", " ".join(text.split()))
+    if not text:
+        return None
+    for parser in (_parse_iso, _parse_rfc2822, _parse_in_text, _parse_dateparser):
+        parsed = parser(text)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _parse_iso(text: str) -> tuple[datetime, Precision] | None:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return _aware(value), "minute" if len(text) > len("2025-05-06") else "day"
+
+
+def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
+    # email.utils is lenient: it reads "January 16, 2025 3:06 PM" as 03:06, so only the strict shape goes there.
+    if not _RFC2822.match(text):
+        return None
+    try:
+        value = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return _aware(value), "minute"
+
+
+def _parse_in_text(text: str) -> tuple[datetime, Precision] | None:
+    """The first absolute date in a hint ("Anton Sokolin May 6, 2025"), with the time that follows it."""
+    found = [e for e in find_date_expressions(text, None) if not e.relative]
+    if not found:
+        return None
+    first = found[0]
+    time = _TIME_SUFFIX.match(text, first.end)
+    if first.precision == "day" and time is not None:
+        with_time = _parse_dateparser(text[first.start : time.end()])
+        if with_time is not None and with_time[1] == "minute":
+            return with_time
+    return _start_of(first.value, first.precision), first.precision
+
+
+def _start_of(value: str, precision: Precision) -> datetime:
+    parts = [int(part) for part in value.split("-")]
+    year, month, day = (parts + [1, 1])[:3]
+    return datetime(year, month, day, tzinfo=UTC) if precision != "minute" else datetime.fromisoformat(value)
+
+
+@cache
+def _date_parser() -> DateDataParser:
+    return DateDataParser(
+        settings={"TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DAY_OF_MONTH": "first"}
+    )
+
+
+def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
+    # A hint without a year ("2 hours ago", "Tuesday") is relative to the crawl time: not a date we may use.
+    if not _HAS_YEAR.search(text):
+        return None
+    data = _date_parser().get_date_data(text)
+    if data.date_obj is None:
+        return None
+    precision = _PERIODS.get(data.period or "day", "day")
+    if precision == "day" and _HAS_TIME.search(text):
+        return _aware(data.date_obj), "minute"
+    return _start_of(iso(data.date_obj.date(), precision), precision), precision
+
+
+def _inferred(text: str, ingested_at: datetime) -> _Published | None:
+    """A year from anniversary arithmetic ("the 70th anniversary of ... in 1945" is 2015), if the text allows."""
+    years = Counter(_anniversary_years(text))
+    # A year after the ingest year is a forward-looking mention, not the year the article was written.
+    plausible = [(year, n) for year, n in years.most_common() if year <= ingested_at.year]
+    if not plausible:
+        return None
+    year = plausible[0][0]
+    return _Published(datetime(year, 1, 1, tzinfo=UTC), "year", "inferred", _INFERRED_CONFIDENCE)
+
+
+def _anniversary_years(text: str) -> list[int]:
+    years: list[int] = []
+    for match in _ANNIVERSARY.finditer(text):
+        if match.group("count"):
+            count = int(match.group("count"))
+        elif match.group("word"):
+            count = _ORDINAL_WORDS[match.group("word").lower()]
+        else:
+            count = _CENTENARIES[match.group("centenary").lower()]
+        years.append(int(match.group("year")) + count)
+    years.extend(int(m.group("year")) + int(m.group("count")) for m in _YEARS_SINCE.finditer(text))
+    return years
