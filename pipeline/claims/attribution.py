@@ -1,0 +1,297 @@
+"""Attribution patterns inside one sentence: who is reported as saying what, and where.
+
+Patterns, tried for every cue word in the sentence:
+  forward     SPEAKER [also|has|had] CUE [on DATE] [that] CONTENT       "Lavrov has insisted that ..."
+  quoted      SPEAKER CUE, “QUOTE”                                     "Kim said, “...”"
+  inverted    CONTENT, SPEAKER CUE [on DATE][, citing SOURCE][, ...]   "..., an official said on Tuesday."
+              CONTENT, CUE SPEAKER.                                   "..., said Ushakov."
+              “QUOTE,” SPEAKER CUE.
+  passive     CONTENT, as CUE by SPEAKER.
+  source      According to SPEAKER, CONTENT.  |  CONTENT, according to SPEAKER.
+  participle  ..., stating that CONTENT  |  ..., adding, “QUOTE”        (speaker: the clause's subject)
+A source ("according to") around another attribution becomes that attribution's ``via``.
+All offsets are relative to the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+from pipeline.claims.dating import DateIndex
+from pipeline.claims.lexicon import BARE_CLAUSE_CUES, BARE_CLAUSE_STOP, FINITE_CUES, PARTICIPLE_CUES
+from pipeline.claims.phrases import sentence_subject, trailing_phrase, whole_phrase
+
+
+class _Found(NamedTuple):
+    start: int
+    phrase: str
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    cue: str
+    cue_start: int
+    speaker: str
+    speaker_start: int
+    content_start: int
+    content_end: int
+    window: tuple[int, int]  # where the date of saying may stand
+    via: tuple[str, ...] = ()
+    quoted: bool = False
+
+
+_ACCORDING = "according to"
+_PARTICIPLES = frozenset(PARTICIPLE_CUES)
+_CUE = re.compile(
+    r"\b(?:[Aa]ccording\s+to|" + "|".join(sorted(FINITE_CUES + PARTICIPLE_CUES, key=len, reverse=True)) + r")\b"
+)
+# Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
+_AUX_TAIL = re.compile(
+    r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
+    r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
+    r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
+    r"on\s+[A-Z][a-z]+day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|in\s+a\s+statement))+$"
+)
+# ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
+_ASIDE = re.compile(r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s[^,]{1,80}),$")
+_PRONOUN_TAIL = re.compile(r"(?:^|\s)((?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey))$")
+_DATE_WORDS = re.compile(
+    r"\s+(?:on\s+(?:[A-Z][a-z]+day|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)|yesterday|today|"
+    r"(?:back\s+|earlier\s+|late\s+|early\s+)?in\s+(?:[A-Z][a-z]+(?:\s+\d{4})?|\d{4})|"
+    r"(?:last|this|earlier\s+this)\s+(?:week|month|year|[A-Z][a-z]+day))\b"
+)
+# "said in a statement", "told reporters at a briefing": where, not what.
+_SETTING = re.compile(
+    r"\s+(?:in|at|during|via|on|through)\s+(?:a|an|the|his|her|its|their)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|interview|briefing|post|tweet|email|release|conference|address|speech|meeting|call|video|"
+    r"broadcast|Telegram|X|Facebook|Twitter|television|TV|radio|podcast|letter|note)\b"
+)
+_TOLD_OBJECT = re.compile(r"(?:\s+(?!that\b)[\w’'.-]+){1,5}?(?=\s+that\b|\s*[,.!?]|\s*$|\s+on\b|\s+in\b)")
+_THAT = re.compile(
+    r"(?:\s+(?:in|at|on|during|via|to|back|earlier|late|last|this|over|through|after|before|while)\b"
+    r"[^,.;:“”\"]{0,50}?)?\s+that\s+"
+)
+_QUOTE_OPEN = re.compile(r"\s*[,:]?\s*([“\"])")
+_TERMINAL = re.compile(r"\s*[.!?]?[\"”’]?\s*$")
+_BOUNDARY_END = re.compile(r"(?:,[\"”’]?|[?!][\"”’]|\s[—–])$")
+_PARTICIPLE_LEAD = re.compile(r",[\"”’]?\s+$")
+_THAT_AFTER_PARTICIPLE = re.compile(r"\s+that\s+")
+_CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
+_PASSIVE_LEAD = re.compile(r",\s+as\s+$")
+_PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")
+_CONTENT_END = re.compile(
+    r",[\"”’]?\s+(?:according\s+to|citing|" + "|".join(PARTICIPLE_CUES) + r")\b|\s+according\s+to\b"
+)
+_CLOSING = {"“": "”", '"': '"'}
+
+
+def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
+    """Attributions in ``sentence``, which starts at offset ``base`` of the article ``text``."""
+    if _CUE.search(sentence) is None:
+        return []
+    return _Finder(sentence, base, text, dates).run()
+
+
+class _Finder:
+    def __init__(self, sentence: str, base: int, text: str, dates: DateIndex) -> None:
+        self.s = sentence
+        self.base = base
+        self.text = text
+        self.dates = dates
+
+    def run(self) -> list[Attribution]:
+        found: list[Attribution] = []
+        for match in _CUE.finditer(self.s):
+            cue = " ".join(match.group().lower().split())
+            if cue == _ACCORDING:
+                attribution = self._source(match)
+            elif cue in _PARTICIPLES:
+                attribution = self._participle(match, cue, found)
+            else:
+                attribution = self._finite(match, cue)
+            if attribution is not None:
+                found.append(attribution)
+        return _merge_sources(found)
+
+    def _skip_date(self, position: int) -> int:
+        expression = self.dates.starting_after(self.text, self.base + position)
+        if expression is not None and expression.end <= self.base + len(self.s):
+            return expression.end - self.base
+        words = _DATE_WORDS.match(self.s, position)
+        return words.end() if words else position
+
+    def _after_cue(self, match: re.Match[str], cue: str) -> int:
+        position = self._skip_date(match.end())
+        setting = _SETTING.match(self.s, position)
+        position = self._skip_date(setting.end()) if setting else position
+        if cue in ("told", "tells"):
+            obj = _TOLD_OBJECT.match(self.s, position)
+            position = self._skip_date(obj.end()) if obj else position
+        return position
+
+    def _finite(self, match: re.Match[str], cue: str) -> Attribution | None:
+        passive = self._passive(match, cue)
+        if passive is not None:
+            return passive
+        cue_first = self._cue_first(match, cue)
+        if cue_first is not None:
+            return cue_first
+        after = self._after_cue(match, cue)
+        rest = self.s[after:]
+        that = _THAT.match(rest)
+        if that:
+            return self._forward(match, cue, after + that.end())
+        quote = _QUOTE_OPEN.match(rest)
+        if quote:
+            return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
+        if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
+            return self._inverted(match, cue, after)
+        if cue in BARE_CLAUSE_CUES and _bare_clause(rest):
+            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+        return None
+
+    def _speaker_before(self, position: int) -> _Found | None:
+        """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
+        clause = _AUX_TAIL.sub("", self.s[:position].rstrip())
+        via: tuple[str, ...] = ()
+        aside = _ASIDE.search(clause)
+        if aside:
+            via = (aside.group(1).strip(),) if aside.group(1) else ()
+            clause = clause[: aside.start()]
+        pronoun = _PRONOUN_TAIL.search(clause)
+        if pronoun:
+            return _Found(pronoun.start(1), pronoun.group(1), via)
+        found = trailing_phrase(clause)
+        return _Found(found[0], found[1], via) if found else None
+
+    def _content_end(self, start: int) -> int:
+        end = _CONTENT_END.search(self.s, start)
+        return end.start() if end else len(self.s)
+
+    def _forward(self, match: re.Match[str], cue: str, content_start: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start())
+        if speaker is None:
+            return None
+        end = self._content_end(content_start)
+        window = (0, content_start)
+        return Attribution(cue, match.start(), speaker.phrase, speaker.start, content_start, end, window, speaker.via)
+
+    def _forward_quote(self, match: re.Match[str], cue: str, start: int, mark: str) -> Attribution | None:
+        speaker = self._speaker_before(match.start())
+        if speaker is None:
+            return None
+        close = self.s.find(_CLOSING[mark], start)
+        end = close if close >= 0 else len(self.s)
+        window = (0, start)
+        return Attribution(cue, match.start(), speaker.phrase, speaker.start, start, end, window, speaker.via, True)
+
+    def _inverted(self, match: re.Match[str], cue: str, after: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start())
+        if speaker is None:
+            return None
+        boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
+        if boundary is None:
+            return None
+        citing = _CITING.match(self.s, after)
+        via = (*speaker.via, citing.group(1).strip()) if citing else speaker.via
+        quoted = self.s.lstrip()[:1] in _CLOSING
+        start = len(self.s) - len(self.s.lstrip())
+        window = (boundary.start(), after)
+        return Attribution(
+            cue, match.start(), speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+        )
+
+    def _cue_first(self, match: re.Match[str], cue: str) -> Attribution | None:
+        boundary = _BOUNDARY_END.search(self.s[: match.start()].rstrip())
+        tail = self.s[match.end() :].split(",")[0]
+        phrase = whole_phrase(tail.strip()) if boundary else None
+        if boundary is None or phrase is None:
+            return None
+        speaker_start = match.end() + tail.index(phrase)
+        quoted = self.s.lstrip()[:1] in _CLOSING
+        window = (boundary.start(), len(self.s))
+        return Attribution(cue, match.start(), phrase, speaker_start, 0, boundary.start(), window, (), quoted)
+
+    def _passive(self, match: re.Match[str], cue: str) -> Attribution | None:
+        lead = _PASSIVE_LEAD.search(self.s[: match.start()])
+        by = _PASSIVE_BY.match(self.s, match.end())
+        phrase = whole_phrase(by.group(1).strip()) if lead and by else None
+        if lead is None or by is None or phrase is None:
+            return None
+        window = (lead.start(), by.end())
+        return Attribution(cue, match.start(), phrase, by.start(1), 0, lead.start(), window)
+
+    def _source(self, match: re.Match[str]) -> Attribution | None:
+        lead = self.s[: match.start()].strip(' "“‘')
+        if not lead or lead.lower() in ("but", "and", "yet", "also"):
+            comma = self.s.find(",", match.end())
+            phrase = whole_phrase(self.s[match.end() : comma].strip()) if comma > 0 else None
+            if phrase is None:
+                return None
+            start = comma + 1 + len(self.s[comma + 1 :]) - len(self.s[comma + 1 :].lstrip())
+            speaker_start = self.s.index(phrase, match.end())
+            end = self._content_end(start)
+            return Attribution(_ACCORDING, match.start(), phrase, speaker_start, start, end, (0, start))
+        return self._trailing_source(match)
+
+    def _trailing_source(self, match: re.Match[str]) -> Attribution | None:
+        tail = self.s[match.end() :].split(",")[0]
+        phrase = whole_phrase(tail.strip())
+        if phrase is None:
+            return None
+        prefix = self.s[: match.start()].rstrip()
+        boundary = _BOUNDARY_END.search(prefix)
+        end = boundary.start() if boundary else len(prefix)
+        speaker_start = match.end() + tail.index(phrase)
+        window = (match.start(), len(self.s))
+        return Attribution(_ACCORDING, match.start(), phrase, speaker_start, 0, end, window)
+
+    def _participle(self, match: re.Match[str], cue: str, found: list[Attribution]) -> Attribution | None:
+        if not _PARTICIPLE_LEAD.search(self.s[: match.start()]):
+            return None
+        that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end())
+        quote = None if that else _QUOTE_OPEN.match(self.s, match.end())
+        if that is None and quote is None:
+            return None
+        speaker = self._subject(match.start(), found)
+        if speaker is None:
+            return None
+        if quote is not None:
+            start = quote.end()
+            close = self.s.find(_CLOSING[quote.group(1)], start)
+            end, quoted = (close if close >= 0 else len(self.s)), True
+        else:
+            start = that.end() if that else match.end()
+            end, quoted = self._content_end(start), False
+        window = (match.start(), start)
+        return Attribution(cue, match.start(), speaker[1], speaker[0], start, end, window, quoted=quoted)
+
+    def _subject(self, position: int, found: list[Attribution]) -> tuple[int, str] | None:
+        earlier = [a for a in found if a.cue_start < position and a.cue != _ACCORDING]
+        if earlier:
+            return earlier[-1].speaker_start, earlier[-1].speaker
+        return sentence_subject(self.s[:position])
+
+
+def _bare_clause(rest: str) -> bool:
+    words = rest.split()
+    return len(words) >= 3 and words[0].lower().strip('“"') not in BARE_CLAUSE_STOP
+
+
+def _merge_sources(found: list[Attribution]) -> list[Attribution]:
+    """A source whose content holds another attribution is that attribution's ``via``, not a claim."""
+    kept = [a for a in found if a.cue != _ACCORDING]
+    for source in (a for a in found if a.cue == _ACCORDING):
+        inner = [
+            i
+            for i, a in enumerate(kept)
+            if source.content_start <= a.speaker_start and a.cue_start < source.content_end
+        ]
+        for i in inner:
+            kept[i] = replace(kept[i], via=(*kept[i].via, source.speaker))
+        if not inner:
+            kept.append(source)
+    return sorted(kept, key=lambda a: a.cue_start)

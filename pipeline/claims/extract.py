@@ -1,0 +1,142 @@
+"""From an article and its date stamp to attributed claims."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.claims.attribution import Attribution, find_attributions
+from pipeline.claims.dating import DateIndex, publication_date
+from pipeline.claims.modality import modality_of, polarity_of
+from pipeline.claims.phrases import sentence_subject
+from pipeline.claims.scoring import checkworthiness
+from pipeline.claims.sentences import Sentence, split_sentences
+from pipeline.claims.speakers import SpeakerResolver
+from pipeline.models import Article, Claim, DateStamp, Precision, Speaker, stable_id
+
+# News gives the date of a statement once and carries it over the next sentences.
+CARRY_SENTENCES = 2
+MIN_CONTENT_WORDS = 3
+
+_LEADING_THAT = re.compile(r"^that\s+")
+_DOTTED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
+_QUOTED_SPAN = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_OPEN_QUOTES = '“"‘'
+_CLOSE_QUOTES = '”"’'
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    sentence: int
+    value: str
+    precision: Precision
+
+
+def find_claims(article: Article, stamp: DateStamp) -> list[Claim]:
+    """Attributed claims of ``article`` in text order, dated with the help of ``stamp``."""
+    return _ClaimFinder(article, stamp).run()
+
+
+class _ClaimFinder:
+    def __init__(self, article: Article, stamp: DateStamp) -> None:
+        self.article = article
+        self.text = article.text
+        self.dates = DateIndex(stamp.expressions)
+        self.published = publication_date(stamp)
+        self.resolver = SpeakerResolver.for_text(article.text)
+        self.carry: _Said | None = None
+        self.seen: set[str] = set()
+
+    def run(self) -> list[Claim]:
+        claims: list[Claim] = []
+        for index, sentence in enumerate(split_sentences(self.text)):
+            for attribution in find_attributions(sentence.text, sentence.start, self.text, self.dates):
+                claim = self._claim(attribution, sentence, index)
+                if claim is not None and claim.claim_id not in self.seen:
+                    self.seen.add(claim.claim_id)
+                    claims.append(claim)
+            self._observe_subject(sentence)
+        return claims
+
+    def _observe_subject(self, sentence: Sentence) -> None:
+        subject = sentence_subject(sentence.text)
+        if subject is not None:
+            self.resolver.observe_subject(subject[1], sentence.start + subject[0])
+
+    def _claim(self, attribution: Attribution, sentence: Sentence, index: int) -> Claim | None:
+        speaker = self.resolver.resolve(attribution.speaker, sentence.start + attribution.speaker_start)
+        if speaker is None or not _speaker_named(speaker):
+            return None
+        raw = sentence.text[attribution.content_start : attribution.content_end]
+        text, quote = clean_content(raw, attribution.quoted)
+        if len(text.split()) < MIN_CONTENT_WORDS:
+            return None
+        self.resolver.observe(speaker)
+        said = self._stated(attribution, sentence, index)
+        event = self.dates.within(sentence.start + attribution.content_start, sentence.start + attribution.content_end)
+        modality = modality_of(text, attribution.cue)
+        return Claim(
+            claim_id=stable_id(self.article.article_id, speaker.name, attribution.cue, text),
+            article_id=self.article.article_id,
+            speaker=speaker,
+            via=attribution.via,
+            cue=attribution.cue,
+            text=text,
+            quote=quote,
+            modality=modality,
+            polarity=polarity_of(modality),
+            stated_at=said.value if said else None,
+            stated_precision=said.precision if said else None,
+            event_at=event[0].value if event else None,
+            start=sentence.start,
+            end=sentence.end,
+            checkworthiness=checkworthiness(text, modality, _identified(speaker), bool(event)),
+        )
+
+    def _stated(self, attribution: Attribution, sentence: Sentence, index: int) -> _Said | None:
+        """The date at the cue; else the last claim's date if it is near; else the publication day."""
+        low, high = attribution.window
+        cue = sentence.start + attribution.cue_start
+        expression = self.dates.nearest(sentence.start + low, sentence.start + high, cue)
+        said: _Said | None
+        if expression is not None:
+            said = _Said(index, expression.value, expression.precision)
+        elif self.carry is not None and index - self.carry.sentence <= CARRY_SENTENCES:
+            said = _Said(index, self.carry.value, self.carry.precision)
+        elif self.published is not None:
+            said = _Said(index, *self.published)
+        else:
+            said = None
+        self.carry = said
+        return said
+
+
+def _speaker_named(speaker: Speaker) -> bool:
+    """Never a lone common word: a capitalised name, or a descriptive phrase of two words or more."""
+    name = speaker.name
+    return any(c.isalpha() for c in name) and (any(c.isupper() for c in name) or len(name.split()) >= 2)
+
+
+def _identified(speaker: Speaker) -> bool:
+    return speaker.kind in ("person", "organisation", "outlet") and any(c.isupper() for c in speaker.name)
+
+
+def clean_content(raw: str, quoted: bool) -> tuple[str, str | None]:
+    """Claim text without "that", trailing commas or the full stop, and the verbatim quote if any."""
+    content = _LEADING_THAT.sub("", raw.strip())
+    if quoted:
+        verbatim = content.strip(_OPEN_QUOTES + _CLOSE_QUOTES + " ").rstrip(",").rstrip()
+        return _tidy(verbatim), verbatim
+    content = content.rstrip(" ,;:")
+    if content.count("“") > content.count("”"):
+        content += "”"
+    spans: list[str] = [span for span in _QUOTED_SPAN.findall(content) if len(span.split()) >= MIN_CONTENT_WORDS]
+    quote = max(spans, key=len).rstrip(" ,") if spans else None
+    return _tidy(content), quote
+
+
+def _tidy(content: str) -> str:
+    content = " ".join(content.split()).rstrip(" ,;:")
+    if content.endswith(".") and not _DOTTED_END.search(content):
+        content = content[:-1]
+    return content

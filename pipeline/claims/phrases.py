@@ -1,0 +1,125 @@
+"""Noun phrases next to a cue: the speaker before "said", the subject of a clause.
+
+A speaker phrase is read token by token: determiners, capitalised words (names, possessives such as
+"Korea’s"), role words ("foreign minister", "presidential aide"), lower-case hyphenated adjectives
+("high-level") and "of" between two capitalised words ("Ministry of Unification"). Anything else ends it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from pipeline.claims.lexicon import CLAUSE_OPENERS, DETERMINERS, ROLE_WORDS
+
+_TOKEN = re.compile(r"\S+")
+_EDGE_PUNCT = '"“”‘’()[]'
+_HARD_PUNCT = frozenset(',;:“”"()[]—–')
+_POSSESSIVE = re.compile(r"(?<=\w)[’'](?:s|(?<=s[’']))$")
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
+_CONNECTORS = frozenset({"of", "for"})
+# Words that open a clause in the role of an adjunct (not a subject): skip that clause.
+_ADJUNCT_OPENERS = CLAUSE_OPENERS - {"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile"}
+_CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
+
+
+class Part(Enum):
+    WORD = 1
+    DET = 2
+    STOP = 3
+
+
+def base_word(token: str) -> str:
+    """A token without surrounding quotes or brackets and without a possessive ending."""
+    return _POSSESSIVE.sub("", token.strip(_EDGE_PUNCT).rstrip(".,;:"))
+
+
+def is_possessive(token: str) -> bool:
+    return bool(_POSSESSIVE.search(token.strip('"“”‘()[].,;:')))
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
+
+
+def _part(tokens: list[str], index: int) -> Part:
+    token = tokens[index]
+    if any(char in _HARD_PUNCT for char in token):
+        return Part.STOP
+    word = base_word(token)
+    lowered = word.lower()
+    if not word:
+        return Part.STOP
+    if lowered in DETERMINERS:
+        return Part.DET
+    if is_capitalised(word):
+        return Part.STOP if lowered in CLAUSE_OPENERS else Part.WORD
+    if lowered in _CONNECTORS:
+        between = 0 < index < len(tokens) - 1
+        both_capitalised = between and is_capitalised(tokens[index - 1]) and is_capitalised(tokens[index + 1])
+        return Part.WORD if both_capitalised else Part.STOP
+    if lowered in ROLE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
+        return Part.WORD
+    return Part.STOP
+
+
+def trailing_phrase(clause: str) -> tuple[int, str] | None:
+    """The speaker-like phrase that ends ``clause``: its offset in ``clause`` and its text."""
+    matches = list(_TOKEN.finditer(clause))
+    tokens = [m.group() for m in matches]
+    begin = len(tokens)
+    for index in range(len(tokens) - 1, -1, -1):
+        part = _part(tokens, index)
+        if part is Part.STOP:
+            break
+        begin = index
+        if part is Part.DET:
+            break
+    if begin == len(tokens) or all(_part(tokens, i) is Part.DET for i in range(begin, len(tokens))):
+        return None
+    offset = matches[begin].start()
+    return offset, clause[offset:].rstrip()
+
+
+def whole_phrase(text: str) -> str | None:
+    """``text`` itself when all of it reads as one speaker phrase."""
+    found = trailing_phrase(text.rstrip(" .!?"))
+    if found is None or text[: found[0]].strip():
+        return None
+    return found[1]
+
+
+def leading_phrase(clause: str) -> tuple[int, str] | None:
+    """The phrase that opens ``clause`` and is followed by a lower-case word (its verb)."""
+    matches = list(_TOKEN.finditer(clause))
+    tokens = [m.group() for m in matches]
+    first = 0
+    while first < len(tokens) and base_word(tokens[first]).lower() in _CONJUNCTIONS:
+        first += 1
+    if first >= len(tokens) or base_word(tokens[first]).lower() in _ADJUNCT_OPENERS:
+        return None
+    end = first
+    while end < len(tokens):
+        part = _part(tokens, end)
+        if part is Part.STOP or (part is Part.DET and end > first):
+            break
+        end += 1
+    if end == first or end >= len(tokens) or not base_word(tokens[end])[:1].islower():
+        return None
+    start = matches[first].start()
+    return start, clause[start : matches[end - 1].end()]
+
+
+def sentence_subject(sentence: str) -> tuple[int, str] | None:
+    """The subject phrase of the main clause, skipping opening adjuncts ("During a visit, ...")."""
+    position = 0
+    for _ in range(4):
+        brk = _CLAUSE_BREAK.search(sentence, position)
+        clause = sentence[position : brk.start() if brk else len(sentence)]
+        found = leading_phrase(clause)
+        if found is not None:
+            return position + found[0], found[1]
+        if brk is None:
+            return None
+        position = brk.end()
+    return None

@@ -1,0 +1,227 @@
+"""Speaker phrases: role split from name, kind guess, and later mentions resolved to earlier ones.
+
+"Russian presidential aide Yuri Ushakov" is the person Yuri Ushakov in the role "Russian presidential
+aide"; a later "Ushakov" (or "Kim", Korean family name first) is the most recent full name with that
+first or last word; "he"/"she" is the most recent person who spoke or was the subject of a sentence,
+"it"/"the ministry" the most recent organisation that spoke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.claims.lexicon import (
+    CLAUSE_OPENERS,
+    DEMONYMS,
+    DESCRIPTOR_ACRONYMS,
+    DETERMINERS,
+    GOVERNMENT_NAMES,
+    HONORIFICS,
+    NON_PERSON_WORDS,
+    ORG_HEADS,
+    OUTLET_HEADS,
+    OUTLET_NAMES,
+    PERSON_HEADS,
+    SOURCE_HEADS,
+    TITLE_WORDS,
+)
+from pipeline.claims.phrases import base_word, is_capitalised, is_possessive
+from pipeline.models import Speaker
+
+_CAPITAL_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \u00a0]+[A-Z][\w’'-]*)+")
+_ORG_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:(?:[ \u00a0]+(?:of|for))?[ \u00a0]+[A-Z][\w’'-]*)+")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$|^(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$")
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)?$")
+_GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "government", "military", "army"}
+_DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
+# Pronouns with no single referent to resolve to ("they" may be a government or its officials).
+_OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
+
+
+@dataclass(frozen=True, slots=True)
+class FullName:
+    name: str
+    start: int
+    first: str
+    last: str
+
+
+def _name_in(tokens: list[str]) -> list[str]:
+    """The personal name that ends ``tokens``, read back to the first title or nationality word."""
+    run: list[str] = []
+    for token in reversed(tokens):
+        lowered = token.lower()
+        if _descriptor(token) or lowered in CLAUSE_OPENERS or not _NAME_WORD.match(token):
+            break
+        if lowered in NON_PERSON_WORDS or lowered in GOVERNMENT_NAMES:
+            return []
+        run.insert(0, token)
+    return run if len(run) >= 2 else []
+
+
+def full_names(text: str) -> list[FullName]:
+    """Personal names of two or more words in ``text``, in order of appearance."""
+    names: list[FullName] = []
+    for match in _CAPITAL_RUN.finditer(text):
+        words = match.group().split()
+        cut = max((i + 1 for i, word in enumerate(words[:-1]) if is_possessive(word)), default=0)
+        tokens = [base_word(word) for word in words[cut:]]
+        run = _name_in(tokens)
+        if run:
+            names.append(FullName(" ".join(run), match.start(), run[0], run[-1]))
+    return names
+
+
+def organisation_names(text: str) -> list[FullName]:
+    """Capitalised organisation names ("the Defense Ministry"), for a later "the ministry"."""
+    found: list[FullName] = []
+    for match in _ORG_RUN.finditer(text):
+        words = match.group().split()
+        head = base_word(words[-1])
+        if head.lower() in _DEFINITE_HEADS:
+            found.append(FullName(" ".join([*words[:-1], head]), match.start(), words[0], head.lower()))
+    return found
+
+
+def _split_name(words: list[str]) -> tuple[list[str], list[str]]:
+    """(prefix, name run): the capitalised words that end the phrase, "of" allowed between them."""
+    end = len(words)
+    begin = end
+    while begin > 0:
+        word = words[begin - 1]
+        base = base_word(word)
+        lowered = base.lower()
+        connector = lowered in {"of", "for"} and begin < end and begin > 1 and is_capitalised(words[begin - 2])
+        if not (is_capitalised(base) or connector) or _descriptor(base):
+            break
+        if is_possessive(word) and begin < end:
+            break  # a possessive ("Korea’s") starts the phrase, it is not part of the name
+        begin -= 1
+    return words[:begin], words[begin:]
+
+
+def _descriptor(word: str) -> bool:
+    """A title or nationality word that precedes a name: "Minister", "Russian", "DPRK"."""
+    lowered = word.lower()
+    return lowered in TITLE_WORDS or lowered in DEMONYMS or word in DESCRIPTOR_ACRONYMS
+
+
+def _text(words: list[str]) -> str | None:
+    joined = " ".join(words).strip()
+    return joined or None
+
+
+@dataclass(slots=True)
+class SpeakerResolver:
+    """Turns speaker phrases into Speakers, remembering who spoke for later pronouns and surnames."""
+
+    names: list[FullName]
+    organisations: list[FullName]
+    last_person: Speaker | None = None
+    last_organisations: tuple[Speaker, ...] = ()
+    roles: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_text(cls, text: str) -> SpeakerResolver:
+        return cls(full_names(text), organisation_names(text))
+
+    def resolve(self, phrase: str, position: int) -> Speaker | None:
+        words = phrase.split()
+        if not words:
+            return None
+        lowered = [w.lower() for w in words]
+        if len(words) == 1 and lowered[0] in {"he", "she"}:
+            return self.last_person
+        if len(words) == 1 and lowered[0] == "it":
+            return self.last_organisations[-1] if self.last_organisations else None
+        if len(words) == 1 and lowered[0] in _OTHER_PRONOUNS:
+            return None
+        if len(words) == 2 and lowered[0] == "the" and words[1].islower() and lowered[1] in _DEFINITE_HEADS:
+            return self._definite(lowered[1], position)
+        return self.describe(words, position)
+
+    def describe(self, words: list[str], position: int) -> Speaker | None:
+        if words[0].lower() in DETERMINERS:
+            words = words[1:]
+        if words and not _DOTTED.search(words[-1]):
+            words = [*words[:-1], words[-1].rstrip(".")]
+        if words and base_word(words[0]).lower() in _GENERIC_CAPITALS:
+            words = [words[0].lower(), *words[1:]]
+        prefix, run = _split_name(words)
+        if run:
+            return self._named(prefix, run, position)
+        return _unnamed(words)
+
+    def _named(self, prefix: list[str], run: list[str], position: int) -> Speaker:
+        role = _text([word for word in prefix if base_word(word).lower() not in HONORIFICS])
+        name = " ".join(run)
+        run_lower = {base_word(word).lower() for word in run}
+        if run_lower & OUTLET_NAMES or base_word(run[-1]).lower() in OUTLET_HEADS:
+            return Speaker(name=name, role=role, kind="outlet")
+        if run_lower & (ORG_HEADS | GOVERNMENT_NAMES):
+            return Speaker(name=" ".join([*prefix, *run]), kind="organisation")
+        if run_lower & NON_PERSON_WORDS:
+            return Speaker(name=" ".join([*prefix, *run]), kind="unknown")
+        if len(run) >= 2:
+            return Speaker(name=name, role=role, kind="person")
+        full = self.full_name(base_word(run[0]), position)
+        if full is not None:
+            return Speaker(name=full, role=role or self.roles.get(full), kind="person")
+        person_role = bool(prefix) and base_word(prefix[-1]).lower() in PERSON_HEADS | TITLE_WORDS
+        return Speaker(name=name, role=role, kind="person" if person_role else "unknown")
+
+    def full_name(self, word: str, position: int) -> str | None:
+        for candidate in reversed(self.names):
+            if candidate.start < position and word in (candidate.first, candidate.last):
+                return candidate.name
+        return None
+
+    def _definite(self, head: str, position: int) -> Speaker | None:
+        """ "The ministry": the last organisation with that head that spoke, else that was named."""
+        for speaker in reversed(self.last_organisations):
+            if head in speaker.name.lower() or (speaker.role and head in speaker.role.lower()):
+                return speaker
+        for mention in reversed(self.organisations):
+            if mention.start < position and mention.last == head:
+                kind = "outlet" if head in OUTLET_HEADS else "organisation"
+                return Speaker(name=mention.name, kind=kind)
+        return None
+
+    def observe(self, speaker: Speaker) -> None:
+        if speaker.kind == "person" and any(c.isupper() for c in speaker.name):
+            self.last_person = speaker
+            if speaker.role:
+                self.roles[speaker.name] = speaker.role
+        elif speaker.kind in ("organisation", "outlet"):
+            self.last_organisations = (*self.last_organisations[-7:], speaker)
+
+    def observe_subject(self, phrase: str, position: int) -> None:
+        """A sentence subject that names a person becomes the referent of a later "he"/"she"."""
+        words = phrase.split()
+        if not words or words[0].lower() in {"he", "she", "it", "they"}:
+            return
+        words[-1] = base_word(words[-1])
+        speaker = self.describe(words, position)
+        if speaker is not None and speaker.kind == "person":
+            self.observe(speaker)
+
+
+def _unnamed(words: list[str]) -> Speaker | None:
+    """A phrase without a name ("a senior official", "Russia’s defence minister"): kept when it says who."""
+    if not words:
+        return None
+    head = base_word(words[-1]).lower()
+    named = any(is_capitalised(base_word(word)) for word in words)
+    if not named and len(words) < 2:
+        return None
+    name = " ".join(words)
+    if head in PERSON_HEADS:
+        return Speaker(name=name, kind="person")
+    if head in ORG_HEADS:
+        return Speaker(name=name, kind="organisation")
+    if head in OUTLET_HEADS:
+        return Speaker(name=name, kind="outlet")
+    if head in SOURCE_HEADS:
+        return Speaker(name=name, kind="unknown")
+    return None
