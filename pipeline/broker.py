@@ -149,6 +149,8 @@ class LocalBroker:
         if self.pid() is not None:
             self._wait_until_answering()
             return False
+        if self.answers():
+            return False
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
         self._format_storage(config)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pipeline.broker import BrokerError, LocalBroker
@@ -163,9 +164,10 @@ def replay(
     """
     settings = Settings()
     with ExitStack() as stack:
+        health_check: Callable[[], None] = _no_check
         if settings.bootstrap_servers is None:
-            settings = _embedded(stack, settings, prefix=settings.topic_prefix)
-        _replay_and_report(paths, settings, rate, jsonl, timeout)
+            settings, health_check = _embedded(stack, settings, prefix=settings.topic_prefix)
+        _replay_and_report(paths, settings, rate, jsonl, timeout, health_check)
 
 
 @app.command()
@@ -173,11 +175,15 @@ def demo(jsonl: Jsonl = None) -> None:
     """Start the local broker and workers, replay the seed corpus, print the results, stop."""
     settings = Settings()
     with ExitStack() as stack:
-        settings = _embedded(stack, settings, prefix=f"demo-{uuid.uuid4().hex[:8]}.")
-        _replay_and_report([SEEDS], settings, None, jsonl, 180.0)
+        settings, health_check = _embedded(stack, settings, prefix=f"demo-{uuid.uuid4().hex[:8]}.")
+        _replay_and_report([SEEDS], settings, None, jsonl, 180.0, health_check)
 
 
-def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> Settings:
+def _no_check() -> None:
+    """An externally run pipeline: nothing here to watch."""
+
+
+def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> tuple[Settings, Callable[[], None]]:
     """Broker (if none is configured) and workers for the block; topics under prefix."""
     from pipeline.kafka.admin import delete_topics_with_prefix, ensure_topics
     from pipeline.runner import running_workers
@@ -194,19 +200,25 @@ def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> Settings:
     ensure_topics(settings, Topology.from_settings(settings))
     log_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="news-ingest-")))
     err.print(f"starting a fetch worker and a stream worker (logs in {log_dir}) ...")
-    stack.enter_context(running_workers(settings, log_dir))
-    return settings
+    workers = stack.enter_context(running_workers(settings, log_dir))
+    return settings, workers.check
 
 
 def _replay_and_report(
-    paths: list[Path], settings: Settings, rate: float | None, jsonl: Path | None, timeout: float
+    paths: list[Path],
+    settings: Settings,
+    rate: float | None,
+    jsonl: Path | None,
+    timeout: float,
+    health_check: Callable[[], None],
 ) -> None:
     from pipeline.replay import ReplayTimeout
     from pipeline.replay import replay as run_replay
+    from pipeline.runner import WorkerDied
 
     try:
-        summary = run_replay(paths, settings, rate=rate, timeout_s=timeout)
-    except ReplayTimeout as exc:
+        summary = run_replay(paths, settings, rate=rate, timeout_s=timeout, health_check=health_check)
+    except (ReplayTimeout, WorkerDied) as exc:
         err.print(f"[red]{exc}")
         raise typer.Exit(1) from exc
     _write_jsonl(summary.results, jsonl)
@@ -240,7 +252,8 @@ def _print_results(results: list[ProcessResult]) -> None:
     for r in sorted(results, key=lambda r: r.source):
         for c in r.claims:
             when = f" on {c.stated_at}" if c.stated_at else ""
-            console.print(f"[bold]{c.speaker.name}[/] {c.cue}{when} [{c.modality}]: {c.text[:160]}")
+            line = f"{escape(c.speaker.name)} {c.cue}{when} ({c.modality}): {escape(c.text[:160])}"
+            console.print(f"  {Path(r.source).name[:12]}  {line}", highlight=False)
 
 
 def main() -> None:

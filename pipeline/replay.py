@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +80,14 @@ def as_result(topology: Topology, message: Message) -> tuple[str, ProcessResult]
 
 
 def replay(
-    paths: Iterable[Path], settings: Settings, *, rate: float | None = None, timeout_s: float = 180.0
+    paths: Iterable[Path],
+    settings: Settings,
+    *,
+    rate: float | None = None,
+    timeout_s: float = 180.0,
+    health_check: Callable[[], None] | None = None,
 ) -> ReplaySummary:
+    """Publish documents and wait until each comes out; health_check raises if the pipeline died."""
     topology = Topology.from_settings(settings)
     ensure_topics(settings, topology)
     items = list(read_all(paths, max_bytes=settings.max_document_bytes))
@@ -92,7 +98,7 @@ def replay(
     started = time.monotonic()
     try:
         pending = _publish(items, settings, topology, rate)
-        _collect(watcher, topology, pending, summary, deadline=started + timeout_s)
+        _collect(watcher, topology, pending, summary, deadline=started + timeout_s, health_check=health_check)
     finally:
         watcher.close()
     summary.seconds = time.monotonic() - started
@@ -121,9 +127,17 @@ def _publish(
 
 
 def _collect(
-    watcher: Consumer, topology: Topology, pending: Counter[str], summary: ReplaySummary, *, deadline: float
+    watcher: Consumer,
+    topology: Topology,
+    pending: Counter[str],
+    summary: ReplaySummary,
+    *,
+    deadline: float,
+    health_check: Callable[[], None] | None,
 ) -> None:
     while +pending:
+        if health_check is not None:
+            health_check()
         if time.monotonic() > deadline:
             missing = sorted(pending.elements())
             raise ReplayTimeout(f"{len(missing)} documents did not come out in time: trace ids {missing[:10]}")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -47,15 +48,37 @@ def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> i
     return process.returncode
 
 
+class WorkerDied(RuntimeError):
+    """A worker process ended while the pipeline was expected to run."""
+
+
+def check_alive(processes: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
+    for process, log in zip(processes, logs, strict=True):
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise WorkerDied(f"worker {process.args!r} exited with {process.returncode}:\n{tail}")
+
+
+@dataclass
+class Workers:
+    processes: list[subprocess.Popen[bytes]]
+    logs: list[Path]
+
+    def check(self) -> None:
+        check_alive(self.processes, self.logs)
+
+
 @contextmanager
 def running_workers(
     settings: Settings, log_dir: Path, *, fetch_workers: int = 1, stream_workers: int = 1
-) -> Iterator[list[subprocess.Popen[bytes]]]:
+) -> Iterator[Workers]:
     """Fetch workers and Faust workers running for the duration of the block."""
-    processes = [start_process("fetch", settings, log_dir / f"fetch-{i}.log") for i in range(fetch_workers)]
-    processes += [start_process("worker", settings, log_dir / f"worker-{i}.log") for i in range(stream_workers)]
+    logs = [log_dir / f"fetch-{i}.log" for i in range(fetch_workers)]
+    logs += [log_dir / f"worker-{i}.log" for i in range(stream_workers)]
+    commands = ["fetch"] * fetch_workers + ["worker"] * stream_workers
+    workers = Workers([start_process(c, settings, log) for c, log in zip(commands, logs, strict=True)], logs)
     try:
-        yield processes
+        yield workers
     finally:
-        for process in processes:
+        for process in workers.processes:
             stop_process(process)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
@@ -33,7 +35,26 @@ def ensure_topics(settings: Settings, topology: Topology, timeout_s: float = 30.
         except KafkaException as exc:
             if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
                 raise
+    _wait_for_leaders(admin, [t.topic for t in wanted], timeout_s)
     return created
+
+
+def _wait_for_leaders(admin: AdminClient, names: list[str], timeout_s: float) -> None:
+    """Creation returns before every partition has a leader; wait until each has one."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        topics = admin.list_topics(timeout=timeout_s).topics
+        led = all(
+            name in topics
+            and topics[name].error is None
+            and all(p.leader >= 0 and p.error is None for p in topics[name].partitions.values())
+            for name in names
+        )
+        if led:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"topics without a leader after {timeout_s:.0f}s: {names}")
+        time.sleep(0.1)
 
 
 def delete_topics_with_prefix(settings: Settings, prefix: str, timeout_s: float = 30.0) -> list[str]:
@@ -47,11 +68,22 @@ def delete_topics_with_prefix(settings: Settings, prefix: str, timeout_s: float 
     return names
 
 
-def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 10.0) -> list[TopicPartition]:
-    """Each partition of topic positioned at its current end."""
+def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 30.0) -> list[TopicPartition]:
+    """Each partition of topic positioned at its current end (waiting out leader elections)."""
+    deadline = time.monotonic() + timeout_s
     metadata = consumer.list_topics(topic, timeout=timeout_s).topics[topic]
     ends = []
     for partition in sorted(metadata.partitions):
-        _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout_s)
+        while True:
+            try:
+                _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout_s)
+                break
+            except KafkaException as exc:
+                if not exc.args[0].retriable() and exc.args[0].code() not in _NOT_READY or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         ends.append(TopicPartition(topic, partition, high))
     return ends
+
+
+_NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}

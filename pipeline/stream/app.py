@@ -33,6 +33,8 @@ def build_app(settings: Settings) -> faust.App:
     from pipeline.stream import claims, datestamp, dedup
 
     topology = Topology.from_settings(settings)
+    datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.topic_prefix + settings.app_id,
         broker=f"kafka://{settings.bootstrap}",
@@ -44,7 +46,7 @@ def build_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         web_enabled=False,
         producer_compression_type="zstd",
-        datadir=str(settings.cache_dir / "faust" / "{conf.name}"),
+        datadir=str(datadir),
     )
     topics = StreamTopics(app, topology)
     dedup.register(app, topics)

@@ -26,8 +26,8 @@ def test_bad_documents_become_dead_letters_with_reasons(settings: Settings, tmp_
         "A good article.\n\n" + "The council said on Monday that the new bridge would open next spring. " * 8
     )
 
-    with running_workers(settings, tmp_path / "logs"):
-        summary = replay([corpus], settings, timeout_s=180)
+    with running_workers(settings, tmp_path / "logs") as workers:
+        summary = replay([corpus], settings, timeout_s=180, health_check=workers.check)
 
     reasons = {Path(r.source).name: r.dead_letter.reason for r in summary.results if r.dead_letter}
     assert sorted(reasons) == ["binary.txt", "empty.txt", "huge.txt", "latin1.txt", "nothing.html"]

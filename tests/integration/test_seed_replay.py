@@ -19,9 +19,9 @@ pytestmark = pytest.mark.integration
 
 def test_seed_corpus_end_to_end_and_a_second_replay_adds_nothing(settings: Settings, tmp_path: Path) -> None:
     topology = Topology.from_settings(settings)
-    with running_workers(settings, tmp_path / "logs"):
-        first = replay([SEEDS_DIR], settings, timeout_s=240)
-        second = replay([SEEDS_DIR], settings, timeout_s=240)
+    with running_workers(settings, tmp_path / "logs") as workers:
+        first = replay([SEEDS_DIR], settings, timeout_s=240, health_check=workers.check)
+        second = replay([SEEDS_DIR], settings, timeout_s=240, health_check=workers.check)
 
     assert (first.documents, first.articles, first.duplicates, first.dead_letters) == (5, 5, 0, 0)
     enriched = read_topic(settings, topology.name("enriched"), EnrichedArticle, count=5)
