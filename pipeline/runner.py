@@ -72,11 +72,18 @@ class Workers:
 def running_workers(
     settings: Settings, log_dir: Path, *, fetch_workers: int = 1, stream_workers: int = 1
 ) -> Iterator[Workers]:
-    """Fetch workers and Faust workers running for the duration of the block."""
+    """Fetch workers and Faust workers running for the duration of the block.
+
+    With metrics on, worker i serves /metrics on settings.metrics_port + i (fetch workers first).
+    """
     logs = [log_dir / f"fetch-{i}.log" for i in range(fetch_workers)]
     logs += [log_dir / f"worker-{i}.log" for i in range(stream_workers)]
     commands = ["fetch"] * fetch_workers + ["worker"] * stream_workers
-    workers = Workers([start_process(c, settings, log) for c, log in zip(commands, logs, strict=True)], logs)
+    workers = Workers([], logs)
+    for i, (command, log) in enumerate(zip(commands, logs, strict=True)):
+        port = settings.metrics_port + i if settings.metrics_port else 0
+        own = settings.model_copy(update={"metrics_port": port})
+        workers.processes.append(start_process(command, own, log))
     try:
         yield workers
     finally:

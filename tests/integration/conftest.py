@@ -26,7 +26,7 @@ M = TypeVar("M", bound=Contract)
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -38,8 +38,8 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
     """The broker the environment names (NEWS_INGEST_BROKER_*), else one on free ports in a temp dir."""
     env = Settings()
     data_dir = env.broker_dir if "NEWS_INGEST_BROKER_DIR" in os.environ else tmp_path_factory.mktemp("broker")
-    port = env.broker_port if "NEWS_INGEST_BROKER_PORT" in os.environ else _free_port()
-    controller = env.controller_port if "NEWS_INGEST_CONTROLLER_PORT" in os.environ else _free_port()
+    port = env.broker_port if "NEWS_INGEST_BROKER_PORT" in os.environ else free_port()
+    controller = env.controller_port if "NEWS_INGEST_CONTROLLER_PORT" in os.environ else free_port()
     local = LocalBroker(data_dir, port, controller, libs_cache=env.cache_dir, start_timeout_s=120)
     started = local.start()
     yield local
