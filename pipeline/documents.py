@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from pipeline.extract.encoding import decode_html
 from pipeline.models import Capture, DeadLetter, stable_id
 
 ContentType = Literal["text/html", "text/plain"]
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
+GZIP_SUFFIX = ".gz"
+GZIP_CHUNK = 64 * 1024
 CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
 
 
@@ -29,14 +33,37 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES:
+                if child.is_file() and inner_suffix(child) in HTML_SUFFIXES | TEXT_SUFFIXES:
                     found[child] = None
         else:
             found[path] = None
     return list(found)
 
 
-def decode_body(raw: bytes, *, max_bytes: int) -> str:
+def inner_suffix(path: Path) -> str:
+    """The document's own suffix: ``.html`` for ``page.html.gz``."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [GZIP_SUFFIX]:
+        return suffixes[-2] if len(suffixes) > 1 else ""
+    return suffixes[-1] if suffixes else ""
+
+
+def gunzip_capped(raw: bytes, *, max_bytes: int) -> bytes:
+    """Decompress at most ``max_bytes``: a gzip bomb is refused after reading that much, not after
+    filling memory."""
+    inflater = zlib.decompressobj(wbits=31)
+    out = bytearray()
+    try:
+        for start in range(0, len(raw), GZIP_CHUNK):
+            out += inflater.decompress(raw[start : start + GZIP_CHUNK], max_bytes + 1 - len(out))
+            if len(out) > max_bytes or inflater.unconsumed_tail:
+                raise Unreadable("document too large", f"more than {max_bytes} bytes once decompressed")
+    except zlib.error as exc:
+        raise Unreadable("corrupt gzip", str(exc)) from exc
+    return bytes(out)
+
+
+def check_text(raw: bytes, *, max_bytes: int) -> None:
     if not raw.strip():
         raise Unreadable("empty document", f"{len(raw)} bytes, no text")
     if len(raw) > max_bytes:
@@ -44,6 +71,10 @@ def decode_body(raw: bytes, *, max_bytes: int) -> str:
     sample = raw[:8192]
     if b"\x00" in sample or sum(sample.count(b) for b in CONTROL_BYTES) > len(sample) // 100 + 2:
         raise Unreadable("binary content, not a text or HTML document", f"control bytes in the first {len(sample)}")
+
+
+def decode_body(raw: bytes, *, max_bytes: int) -> str:
+    check_text(raw, max_bytes=max_bytes)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,7 +83,7 @@ def decode_body(raw: bytes, *, max_bytes: int) -> str:
 
 def sniff_content_type(path: Path, body: str) -> ContentType:
     head = body[:512].lstrip().lower()
-    if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
+    if inner_suffix(path) in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         return "text/html"
     return "text/plain"
 
@@ -66,7 +97,12 @@ def read_capture(path: Path, *, max_bytes: int, now: datetime | None = None) -> 
         raw = path.read_bytes()
     except OSError as exc:
         raise Unreadable("cannot read file", str(exc)) from exc
-    body = decode_body(raw, max_bytes=max_bytes)
+    if path.suffix.lower() == GZIP_SUFFIX:
+        raw = gunzip_capped(raw, max_bytes=max_bytes)
+        check_text(raw, max_bytes=max_bytes)
+        body = decode_html(raw)  # compressed captures come from crawls: any charset, declared or not
+    else:
+        body = decode_body(raw, max_bytes=max_bytes)
     content_type = sniff_content_type(path, body)
     return Capture(
         capture_id=stable_id("capture", path.name, body),

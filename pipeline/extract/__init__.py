@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from pipeline.extract.boilerplate import BoilerplateMemory
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html import extract_html
 from pipeline.extract.normalize import content_hash, normalize_text
@@ -12,6 +13,9 @@ from pipeline.extract.text_capture import clean_capture
 from pipeline.models import Article, Capture, stable_id
 
 MIN_ARTICLE_CHARS = 100
+BINARY_SAMPLE_CHARS = 4096
+BINARY_MAGIC = ("%PDF-", "PK\x03\x04", "\x89PNG", "GIF8", "\xff\xd8\xff")
+_ODD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -19,7 +23,18 @@ def looks_like_html(body: str) -> bool:
     return _HTML_START.match(body[:4096]) is not None
 
 
+def _refuse_binary(body: str) -> None:
+    """A PDF or an image sent with a text content type is a dead letter, not an article of noise."""
+    head = body[:BINARY_SAMPLE_CHARS]
+    if head.lstrip().startswith(BINARY_MAGIC):
+        raise ExtractError("binary document, not text or HTML", repr(head.lstrip()[:8]))
+    odd = len(_ODD_CHARS.findall(head))
+    if odd > len(head) // 20 + 2:
+        raise ExtractError("binary document, not text or HTML", f"{odd} control characters in {len(head)}")
+
+
 def _extract_text(capture: Capture) -> ExtractedText | None:
+    _refuse_binary(capture.body)
     if capture.content_type == "text/html" or looks_like_html(capture.body):
         return extract_html(capture.body, capture.url)
     return clean_capture(capture.body)
@@ -29,10 +44,19 @@ def _clean(value: str | None) -> str | None:
     return normalize_text(value) or None if value else None
 
 
-def extract(capture: Capture, *, now: datetime) -> Article:
-    """The clean article of a capture; ExtractError when there is none worth keeping."""
+def _forget_known_boilerplate(text: str, url: str | None, memory: BoilerplateMemory | None) -> str:
+    if memory is None or not url:
+        return text
+    return "\n\n".join(memory.filter(url, text.split("\n\n")))
+
+
+def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None = None) -> Article:
+    """The clean article of a capture; ExtractError when there is none worth keeping.
+
+    ``memory`` is the site-level boilerplate memory: the fetch worker passes one over its state
+    store so that paragraphs repeated on many pages of a site are dropped as it learns them."""
     found = _extract_text(capture)
-    text = normalize_text(found.text) if found else ""
+    text = _forget_known_boilerplate(normalize_text(found.text), capture.url, memory) if found else ""
     if found is None or len(text) < MIN_ARTICLE_CHARS:
         raise ExtractError("no article text found", f"{len(text)} characters after cleaning")
     digest = content_hash(text)
@@ -54,4 +78,4 @@ def extract(capture: Capture, *, now: datetime) -> Article:
     )
 
 
-__all__ = ["ExtractError", "ExtractedText", "extract"]
+__all__ = ["BoilerplateMemory", "ExtractError", "ExtractedText", "extract"]

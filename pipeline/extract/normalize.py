@@ -7,11 +7,12 @@ import unicodedata
 
 from pipeline.models import stable_id
 
-_SPACES = re.compile(r"[ \t\f\v]+")
+# Only runs that change: matching every lone space would rewrite the whole text for nothing.
+_SPACES = re.compile(r" [ \t\f\v]+|[\t\f\v][ \t\f\v]*")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_ANY_WHITESPACE = re.compile(r"\s+")
+_ANY_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 # Characters NFKC leaves alone that still render as spaces or nothing at all.
-_INVISIBLE = str.maketrans({"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2060": "", "\u00ad": ""})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u2060\u00ad]")
 
 
 def normalize_text(text: str) -> str:
@@ -19,10 +20,11 @@ def normalize_text(text: str) -> str:
 
     Typographic quotes are kept: they are part of the text, not of its layout.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip()
 
 
 def hash_key(text: str) -> str:

@@ -1,0 +1,180 @@
+"""Article-body extraction scored on the ScrapingHub article-extraction-benchmark (181 pages).
+
+Usage: .venv/bin/python bench/extraction/benchmark.py PATH [--runs 3] [--limit N]
+
+PATH is a checkout of the benchmark (its html/*.html.gz pages and ground-truth.json); the data
+stays outside this repository. Two inputs per page: the HTML, and the same page rendered to
+plain text with all its boilerplate by a generic HTML-to-text renderer (inscriptis), as a
+plain-text capture would hold it. Each extractor runs on each input it accepts; the table gives
+the benchmark's shingle precision, recall and F1, and the median pages per second over --runs
+rounds (each round runs every case in turn), then our HTML speed over trafilatura's per round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import justext
+import trafilatura
+from inscriptis import get_text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from score import Counts, aggregate, match  # noqa: E402
+
+from pipeline.extract import ExtractError, extract  # noqa: E402
+from pipeline.extract.encoding import decode_html  # noqa: E402
+from pipeline.models import Capture  # noqa: E402
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+Extractor = Callable[[str, str], str]
+Case = tuple[str, str, Extractor]
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    url: str
+    truth: str
+    html: str
+    text: str
+
+
+def load(path: Path, limit: int | None) -> list[Page]:
+    truth = json.loads((path / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth)[:limit]:
+        markup = decode_html(gzip.decompress((path / "html" / f"{key}.html.gz").read_bytes()))
+        item = truth[key]
+        pages.append(Page(key, item.get("url", ""), item.get("articleBody", ""), markup, get_text(markup)))
+    return pages
+
+
+def ours(content_type: str) -> Extractor:
+    def run(body: str, url: str) -> str:
+        capture = Capture(capture_id="bench", source="bench", url=url or None, content_type=content_type, body=body)
+        try:
+            return extract(capture, now=NOW).text
+        except ExtractError:
+            return ""
+
+    return run
+
+
+def trafilatura_fast(body: str, url: str) -> str:
+    return trafilatura.extract(body, url=url, fast=True, include_comments=False) or ""
+
+
+def trafilatura_default(body: str, url: str) -> str:
+    return trafilatura.extract(body, url=url) or ""
+
+
+def as_paragraphs(text: str) -> str:
+    """Plain text as the markup those tools need: one <p> per line (their best chance on a text)."""
+    lines = (html.escape(line) for line in text.splitlines() if line.strip())
+    return "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+
+
+def justext_html(body: str, url: str) -> str:
+    paragraphs = justext.justext(body, justext.get_stoplist("English"))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def on_text(extractor: Extractor) -> Extractor:
+    return lambda body, url: extractor(as_paragraphs(body), url)
+
+
+CASES: list[Case] = [
+    ("html", "ours", ours("text/html")),
+    ("html", "trafilatura fast, no comments", trafilatura_fast),
+    ("html", "trafilatura defaults", trafilatura_default),
+    ("html", "justext", justext_html),
+    ("text", "ours", ours("text/plain")),
+    ("text", "trafilatura fast, no comments", on_text(trafilatura_fast)),
+    ("text", "trafilatura defaults", on_text(trafilatura_default)),
+    ("text", "justext", on_text(justext_html)),
+]
+
+
+def timed(pages: list[Page], source: str, extractor: Extractor) -> tuple[list[str], float]:
+    started = time.perf_counter()
+    outputs = [extractor(page.html if source == "html" else page.text, page.url) for page in pages]
+    return outputs, len(pages) / (time.perf_counter() - started)
+
+
+def run_cases(pages: list[Page], cases: list[Case], runs: int) -> tuple[dict[Case, list[str]], dict[Case, list[float]]]:
+    """Every case once per round, rounds repeated, in alternating order: the cases share each
+    stretch of machine load, so a ratio of two cases' rates within a round is fair even on a busy
+    machine."""
+    outputs: dict[Case, list[str]] = {}
+    rates: dict[Case, list[float]] = {case: [] for case in cases}
+    for round_ in range(runs):
+        for case in cases if round_ % 2 == 0 else cases[::-1]:  # alternate order: no case always runs first
+            outputs[case], rate = timed(pages, case[0], case[2])
+            rates[case].append(rate)
+    return outputs, rates
+
+
+def print_worst(pages: list[Page], counts: list[Counts], n: int) -> None:
+    worst = sorted(zip(counts, pages, strict=True), key=lambda cp: cp[0].tp)[:n]
+    for c, page in worst:
+        print(f"    {page.key[:12]} tp={c.tp:.2f} fp={c.fp:.2f} fn={c.fn:.2f} {page.url[:70]}")
+
+
+def print_halves(counts: list[Counts]) -> None:
+    """Scores on the two halves of the pages (alternate keys): thresholds chosen on the whole set
+    should hold on each half, or they are fitted to particular pages."""
+    first, second = aggregate(counts[0::2]), aggregate(counts[1::2])
+    print(f"    halves: F1 {first.f1:.3f} (even keys), {second.f1:.3f} (odd keys)")
+
+
+def print_speed_ratio(rates: dict[Case, list[float]]) -> None:
+    ours, base = CASES[0], CASES[1]
+    if ours not in rates or base not in rates:
+        return
+    ratios = sorted(a / b for a, b in zip(rates[ours], rates[base], strict=True))
+    print(
+        f"html speed, ours / {base[1]}: median {statistics.median(ratios):.2f}x "
+        f"(per round {ratios[0]:.2f}x to {ratios[-1]:.2f}x over {len(ratios)} rounds)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", type=Path, help="checkout of the benchmark (html/ and ground-truth.json)")
+    parser.add_argument("--runs", type=int, default=3, help="timed rounds over all cases; the median rate is printed")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by key)")
+    parser.add_argument("--only", default=None, help="only cases whose 'input extractor' contains this")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages where ours scores worst")
+    args = parser.parse_args()
+    pages = load(args.path, args.limit)
+    cases = [case for case in CASES if not args.only or args.only in f"{case[0]} {case[1]}"]
+    outputs, rates = run_cases(pages, cases, args.runs)
+    print(f"{len(pages)} pages, median of {args.runs} interleaved rounds")
+    print(f"{'input':<6} {'extractor':<30} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}")
+    for case in cases:
+        source, name, _ = case
+        counts = [match(page.truth, out) for page, out in zip(pages, outputs[case], strict=True)]
+        score, rate = aggregate(counts), statistics.median(rates[case])
+        print(f"{source:<6} {name:<30} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {rate:8.1f}")
+        if name == "ours":
+            print_halves(counts)
+            if args.worst:
+                print_worst(pages, counts, args.worst)
+    print_speed_ratio(rates)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Page metadata read straight off the parsed tree: JSON-LD, <meta> tags, <title>, <html lang>.
+
+Cheap XPath look-ups instead of a full metadata extractor, so that metadata costs the extract
+stage a fraction of a millisecond a page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+
+from pipeline.models import DateHint
+
+ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
+ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+TITLE_SEPARATORS = re.compile(r"\s+[|–—:·-]\s+")
+LANG = re.compile(r"^([a-zA-Z]{2,3})\b")
+META_TITLE = ("og:title", "twitter:title")
+META_SITE = ("og:site_name", "application-name")
+META_AUTHOR = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
+META_DATE = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publish-date",
+    "pubdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    language: str | None = None
+    article_body: str | None = None
+    date_hints: tuple[DateHint, ...] = ()
+
+
+def _meta(tree: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for node in tree.iterfind(".//meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        value = (node.get("content") or "").strip()
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, dict):
+        yield value
+        yield from _walk(value.get("@graph", []))
+
+
+def json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first Article-typed JSON-LD object of the page, or {}."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content() or "null", strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common; the page still has its HTML
+        for item in _walk(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and ARTICLE_TYPES.search(k) for k in kinds):
+                return item
+    return {}
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _title(tree: HtmlElement, meta: dict[str, str], site: str | None, headline: str | None) -> str | None:
+    for candidate in (headline, *(meta.get(k) for k in META_TITLE)):
+        if candidate:
+            return candidate.strip()
+    h1 = tree.find(".//h1")
+    heading = str(h1.text_content()).strip() if h1 is not None else ""
+    if heading:
+        return heading
+    raw = str(tree.findtext(".//title") or "")
+    parts = [p for p in TITLE_SEPARATORS.split(raw.strip()) if p and p != site]
+    return max(parts, key=len) if parts else None
+
+
+def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:
+    hints = []
+    published = article.get("datePublished")
+    if isinstance(published, str) and (match := ISO_DATE.match(published)):
+        hints.append(DateHint(text=match.group(1), source="json-ld"))
+    for key in META_DATE:
+        if (match := ISO_DATE.match(meta.get(key, ""))) is not None:
+            hints.append(DateHint(text=match.group(1), source="metadata"))
+            break
+    return tuple(hints)
+
+
+def page_meta(tree: HtmlElement) -> PageMeta:
+    meta = _meta(tree)
+    article = json_ld_article(tree)
+    site = next((meta[k] for k in META_SITE if k in meta), None) or _name(article.get("publisher"))
+    author = _name(article.get("author")) or next((meta[k] for k in META_AUTHOR if k in meta), None)
+    lang = LANG.match(tree.get("lang") or meta.get("og:locale", "") or meta.get("content-language", ""))
+    body = article.get("articleBody")
+    headline = article.get("headline")
+    return PageMeta(
+        title=_title(tree, meta, site, headline if isinstance(headline, str) else None),
+        author=author if author and not author.startswith("http") else None,
+        site=site,
+        language=lang.group(1).lower() if lang else None,
+        article_body=body.strip() if isinstance(body, str) and body.strip() else None,
+        date_hints=_dates(meta, article),
+    )

@@ -1,0 +1,250 @@
+"""Plain-text captures, line by line: what each line is (prose, a near-sentence, a short label,
+boilerplate, or metadata to skip), by length, sentence punctuation, stop-word density and
+boilerplate vocabulary, as jusText classifies paragraphs; and the title, byline and date lines
+that become metadata instead of body."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import justext
+
+from pipeline.models import DateHint
+
+Kind = Literal["good", "near", "short", "bad", "skip"]
+
+STOPWORDS: frozenset[str] = frozenset(justext.get_stoplist("English"))
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
+_DATE = (
+    rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
+)
+_TIME = r"\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?"
+_DATETIME = rf"{_DATE}(?:,?\s+(?:at\s+)?{_TIME})?"
+_NAME_WORD = r"[A-Z][\w'’.-]+"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|da|van|von|der|al|bin|el)){{1,3}}"
+_SEPARATOR = r"(?:\s*[,|·•–—-]\s*|\s+)"
+_READING_TIME = r"(?:\s*[|·•–—-]?\s*\d+\s*min(?:ute)?s?\.?\s+read)?"
+
+CAPTURE_HEADER = re.compile(r"^date\s+(\d{4}-\d{2}-\d{2})\b\s*(.*)$")
+DATE_LINE = re.compile(rf"^(?P<date>{_DATETIME})$")
+DOUBLED_DATE = re.compile(rf"^(?P<date>{_DATETIME})\s*(?P=date)$")
+BYLINE = re.compile(rf"^(?:(?i:by)\s+)?(?P<name>{_NAME}){_SEPARATOR}(?P<date>{_DATETIME}){_READING_TIME}\.?$")
+DATED_LINE = re.compile(rf"^(?i:published|posted)(?:\s+(?i:on))?:?\s*(?P<date>{_DATETIME}){_READING_TIME}$")
+AUTHOR_LINE = re.compile(rf"^(?i:(?:written\s+)?by|author|authors|words)\s*:?\s*(?P<name>{_NAME})$")
+
+# Photo credits: "... | Image: Agency", "... (Name / AGENCY via Getty Images)", "... / Agency".
+CAPTION = re.compile(
+    r"(?:\|\s*(?:image|photo|picture|credit|source)s?\s*:[^|]{1,60}"
+    r"|\([^()]{0,80}(?:\s/\s|\bvia\s|\b(?:photo|image|credit)s?\b)[^()]{0,60}\)"
+    r"|\bcredits?:\s[^.]{1,80}|^(?:image|photo|media)\s+(?:caption|copyright)\b.*"
+    r"|\s/\s*[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*){0,3}"
+    r"|^(?:photo|image|picture|credit)s?\s*(?:by|:)\s.{1,80})$",
+    re.IGNORECASE,
+)
+
+# Boilerplate vocabulary. STRONG marks a line whatever its length; WEAK only a short one,
+# since an article may well mention subscriptions or sharing in a long paragraph.
+STRONG_BOILERPLATE = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|\brights\s+reserved\b|\breproduc\w*\b.*\bwithout\b.*\bpermission\b"
+    r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
+    r"|\bcopy\s+link\b|\bskip\s+to\s+(?:main\s+)?content\b|\$\s?\d+(?:\.\d\d)?\s+(?:for|per|a|/)\s+\w*\s*"
+    r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b",
+    re.IGNORECASE,
+)
+WEAK_BOILERPLATE = re.compile(
+    r"\bsubscri(?:be|bed|ber|bers|ption|ptions)\b|\bnewsletters?\b|\b(?:unlimited|full|premium|digital)\s+access\b"
+    r"|\b(?:log|sign)\s*(?:in|out|up)\b|\bcookies?\b|\badvertis(?:e|ement|ing)\b|\bread\s+more\b|\bshare\s+(?:this|on)\b"
+    r"|\bclick\s+(?:here|an?\s+icon)\b|\bfree\s+trial\b|\btrial\s+period\b|\bmobile\s+app\b|\bfollow\s+us\b"
+    r"|\bcontact\s+us\b|\bprivacy\s+policy\b|\bterms\s+of\s+(?:use|service)\b|\bdownload\s+the\b|\bsponsored\b"
+    r"|\bcontinue\s+reading\b|\bback\s+to\s+(?:top|gallery)\b|\bview\s+(?:all|more|gallery)\b"
+    r"|\b(?:image|photo|slide)\s+\d+\s+of\s+\d+\b|\badverts?\b|^(?:share|copied|print|e-?mail|tweet)\W*$"
+    r"|^(?:related|also|see\s+also|read\s+(?:more|also|next)|more|watch|listen)\s*:"
+    r"|^(?:published|updated|posted)\b.*\d{1,2}:\d{2}|\b(?:previous|next)\s+(?:article|post|story)\b",
+    re.IGNORECASE,
+)
+# Short headings that open the page's furniture after the article: teasers, tag lists, comments.
+SECTION_HEADING = re.compile(
+    r"\b(?:related|popular|trending|recommended|latest|picks|tags|comments?|repl(?:y|ies)|discussion"
+    r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b",
+    re.IGNORECASE,
+)
+# "About the author", "About Jane Doe": the author box after an article.
+AUTHOR_BOX = re.compile(rf"^(?i:about)\s+(?:(?i:the\s+authors?)|{_NAME})$")
+SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』]*$")
+# Scripts written without spaces between words: their length is counted in characters.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+CHARS_PER_WORD = 2
+TRUNCATED = re.compile(r"(?:…|\.\.\.)[\"'”’)\]]*$")
+ESCAPED_QUOTE = re.compile(r"\\(['\"])")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+GOOD_MIN_WORDS = 10
+LONG_WORDS = 30
+ENGLISH_DENSITY = 0.25
+GOOD_DENSITY = 0.2
+HEADLINE_WORDS = (3, 25)
+TITLE_LOOKBACK = 12
+LEAD_PARAGRAPHS = 3
+
+
+@dataclass
+class Line:
+    text: str
+    kind: Kind = "short"
+
+
+@dataclass
+class Meta:
+    title: str | None = None
+    site: str | None = None
+    author: str | None = None
+    hints: list[DateHint] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().translate(_QUOTE_FOLD) for w in WORD.findall(text)]
+
+
+def word_count(text: str) -> int:
+    unspaced = len(UNSPACED.findall(text))
+    if not unspaced:
+        return len(WORD.findall(text))
+    return len(WORD.findall(UNSPACED.sub(" ", text))) + unspaced // CHARS_PER_WORD
+
+
+def stopword_density(text: str) -> float:
+    tokens = words(text)
+    return sum(t in STOPWORDS for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def content_words(text: str) -> set[str]:
+    return {t.removesuffix("'s") for t in words(text) if t not in STOPWORDS and len(t) > 2}
+
+
+def guess_language(text: str) -> str | None:
+    return "en" if stopword_density(text) >= ENGLISH_DENSITY else None
+
+
+def fold(text: str) -> str:
+    return ESCAPED_QUOTE.sub(r"\1", text).translate(_QUOTE_FOLD).casefold()
+
+
+def read_header(lines: list[str], meta: Meta) -> list[str]:
+    """Take the capture header and a page-top date off the first lines, into ``meta``."""
+    match = CAPTURE_HEADER.match(lines[0]) if lines else None
+    if match:
+        meta.hints.append(DateHint(text=match.group(1), source="capture-header"))
+        rest = match.group(2).strip()
+        lines = lines[1:]
+        title, _, site = rest.rpartition(" | ")
+        if title and site:
+            meta.title, meta.site = title.strip(), site.strip()
+        elif rest and rest in lines:
+            meta.title = rest
+        elif rest:
+            lines = [rest, *lines]
+    if lines and DATE_LINE.match(lines[0]) and not DOUBLED_DATE.match(lines[0]):
+        meta.hints.append(DateHint(text=lines[0], source="page-top"))
+        lines = lines[1:]
+    return lines
+
+
+def read_byline(text: str, meta: Meta) -> bool:
+    """True when the line is a byline or a bare date line; its author and date go to ``meta``."""
+    if DOUBLED_DATE.match(text) or DATE_LINE.match(text):
+        return True  # a date line below the page top is render furniture, not a publication date
+    byline = BYLINE.match(text)
+    dated = DATED_LINE.match(text)
+    author = AUTHOR_LINE.match(text)
+    if byline and meta.author is None:
+        meta.author = byline.group("name")
+    if author and meta.author is None:
+        meta.author = author.group("name")
+    found = byline or dated
+    if found and not any(h.source == "byline" for h in meta.hints):
+        meta.hints.append(DateHint(text=found.group("date"), source="byline"))
+    return bool(found or author)
+
+
+def is_boilerplate(text: str) -> bool:
+    if STRONG_BOILERPLATE.search(text):
+        return True
+    return word_count(text) < LONG_WORDS and WEAK_BOILERPLATE.search(text) is not None
+
+
+def classify(text: str, english: bool) -> Kind:
+    n_words = word_count(text)
+    if is_boilerplate(text) or n_words == 0:
+        return "bad"
+    if TRUNCATED.search(text):
+        return "short"  # a summary cut off mid-sentence is a teaser for another page
+    dense = not english or stopword_density(text) >= GOOD_DENSITY
+    sentence = SENTENCE_END.search(text) is not None or (n_words >= LONG_WORDS and ". " in text)
+    if sentence and dense and n_words >= GOOD_MIN_WORDS:
+        return "good"
+    if sentence and n_words >= 3:
+        return "near"
+    return "short"
+
+
+def is_skippable(text: str, others: set[str], meta: Meta) -> bool:
+    """Lines that are metadata or artefacts: they neither count nor break a run of paragraphs."""
+    if meta.title is not None and fold(text) == fold(meta.title):
+        return True
+    if ESCAPED_QUOTE.search(text) and fold(text) in others:
+        return True  # an escaping artefact that duplicates a clean copy of the same line
+    return CAPTION.search(text) is not None or read_byline(text, meta)
+
+
+def label(lines: Sequence[str], meta: Meta) -> list[Line]:
+    english = guess_language("\n".join(lines)) == "en"
+    clean = {fold(t) for t in lines if not ESCAPED_QUOTE.search(t)}
+    seen = Counter(fold(t) for t in lines)
+    labelled = []
+    for text in lines:
+        if is_skippable(text, clean, meta):
+            labelled.append(Line(text, "skip"))
+        else:
+            unescaped = ESCAPED_QUOTE.sub(r"\1", text)
+            # Prose shown twice on one page is a teaser repeated in two lists, not a paragraph.
+            kind = classify(unescaped, english)
+            labelled.append(Line(unescaped, "short" if seen[fold(text)] > 1 and kind != "bad" else kind))
+    return labelled
+
+
+def is_paragraph(line: Line) -> bool:
+    """A good line that reads as prose rather than as the headline of a teaser."""
+    return line.kind == "good" and not (line.text.endswith("?") and is_headline(line.text))
+
+
+def coherent(paragraphs: Iterable[str], reference: set[str]) -> bool:
+    vocabulary = set().union(*(content_words(p) for p in paragraphs))
+    shared = vocabulary & reference
+    return len(shared) >= 3 and len(shared) >= 0.1 * len(vocabulary)
+
+
+def is_headline(text: str) -> bool:
+    n_words = len(words(text))
+    lo, hi = HEADLINE_WORDS
+    return (
+        lo <= n_words <= hi
+        and text[:1].isupper()
+        and text[-1] not in ".,;:"
+        and not is_boilerplate(text)
+        and not DATE_LINE.match(text)
+    )
+
+
+def is_heading(text: str) -> bool:
+    return SECTION_HEADING.search(text) is not None or AUTHOR_BOX.match(text) is not None

@@ -1,0 +1,140 @@
+"""Main-block selection on plain-text captures: the densest block of prose, with the short lines
+inside it, without the comment thread, teaser lists and link boxes around it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.extract import ExtractError
+from pipeline.extract.text_capture import clean_capture
+
+NAV = ["Home", "World", "Business", "Sport", "Weather", "Sign in"]
+ARTICLE = [
+    "The city council voted on Tuesday to rebuild the old harbour bridge, which "
+    "has been closed to traffic since the spring floods damaged two of its piers.",
+    "Engineers told the council that the repairs would take at least eighteen "
+    "months and that the bridge would reopen in stages, starting with the footpath.",
+    "The cost of the work is expected to be shared between the city "
+    "and the regional government, which has promised to cover half of the total bill.",
+    "Residents who live near the harbour said that they were relieved that "
+    "the bridge would be rebuilt rather than replaced by a ferry service.",
+]
+TEASERS = [
+    "A bakery on the north side wins a national prize for its rye bread, "
+    "the third time in ten years that a local shop has taken the award.",
+    "The orchestra announces its winter season with four premieres and a "
+    "free concert for schools, to be held in the old grain exchange.",
+    "Volunteers plant two thousand trees along the river path in "
+    "a single weekend, helped by students from the agricultural college nearby.",
+]
+
+
+def body_of(lines: list[str]) -> str:
+    found = clean_capture("\n".join(lines))
+    assert found is not None
+    return found.text
+
+
+def test_the_article_between_navigation_and_footer_is_found() -> None:
+    text = body_of([*NAV, "Harbour bridge to be rebuilt", *ARTICLE, "Contact us", "Privacy policy", *NAV])
+    assert all(paragraph in text for paragraph in ARTICLE)
+    assert "Weather" not in text and "Privacy policy" not in text
+
+
+def test_short_lines_inside_the_article_stay() -> None:
+    middle = ["What happens next", "Phase one: footpath", "Phase two: road deck"]
+    text = body_of([*NAV, *ARTICLE[:2], *middle, *ARTICLE[2:], *NAV])
+    assert all(line in text for line in middle)
+    assert ARTICLE[0] in text and ARTICLE[-1] in text
+
+
+def test_a_comment_thread_longer_than_the_article_is_not_the_article() -> None:
+    # On the article's topic and several paragraphs long: only the thread heading tells them apart.
+    comments = []
+    for n in range(8):
+        comments += [
+            f"reader{n} says:",
+            f"I have crossed the harbour bridge {n + 2} times a week for years and the piers were cracked long ago.",
+            f"The council knew about it in {2010 + n} and the regional government did nothing for the residents.",
+        ]
+    text = body_of([*NAV, *ARTICLE, "12 Comments", *comments])
+    assert ARTICLE[0] in text
+    assert "reader3" not in text and "piers were cracked" not in text
+
+
+def test_a_teaser_list_after_the_article_is_trimmed() -> None:
+    tail = []
+    for n, summary in enumerate(TEASERS):
+        tail += [f"Headline of another story number {n}", "Jane Roe", "May 4, 2025", summary]
+    text = body_of([*NAV, *ARTICLE, *tail, *NAV])
+    assert all(paragraph in text for paragraph in ARTICLE)
+    assert not any(summary in text for summary in TEASERS)
+
+
+def test_a_link_box_set_into_the_article_is_dropped_and_the_article_goes_on() -> None:
+    box = ["Related stories", "* Ferry timetable changes for the winter", "* New cycle lanes open downtown"]
+    text = body_of([*NAV, *ARTICLE[:2], *box, *ARTICLE[2:], *NAV])
+    assert all(paragraph in text for paragraph in ARTICLE)
+    assert "cycle lanes" not in text and "Related stories" not in text
+
+
+def test_a_list_the_article_announces_is_kept() -> None:
+    dates = [
+        "June 9 - footpath reopens to walkers",
+        "July 14 - first lane reopens to cars",
+        "August 2 - full reopening",
+    ]
+    last = "The council published the timetable for the reopening of the bridge as follows:"
+    text = body_of([*NAV, *ARTICLE, last, *dates, "Contact us", *NAV])
+    assert all(line in text for line in dates)
+    assert "Contact us" not in text
+
+
+def test_a_list_article_made_of_short_items_is_kept_whole() -> None:
+    items = []
+    for n, summary in enumerate(TEASERS):
+        items += [f"Deal number {n}: a discount worth having", summary, "* Get it at the shop"]
+    text = body_of([*NAV, *items, *NAV])
+    assert all(summary in text for summary in TEASERS)
+
+
+def test_prose_shown_twice_on_a_page_is_a_teaser_not_the_article() -> None:
+    lists = []
+    for n, summary in enumerate(TEASERS):
+        lists += [
+            f"Another story {n}",
+            summary,
+            f"It is the {n + 1}th story of the week, and readers may well like it.",
+        ]
+    text = body_of([*NAV, *ARTICLE, *lists, *NAV, *lists, *NAV])
+    assert ARTICLE[0] in text
+    assert not any(summary in text for summary in TEASERS)
+
+
+def test_many_comment_signatures_stay_linear() -> None:
+    thread = [f"user{n} wrote:" if n % 2 else "Thanks for this." for n in range(20000)]
+    text = body_of([*NAV, *ARTICLE, *thread])
+    assert ARTICLE[-1] in text and "user1 wrote" not in text
+
+
+def test_a_page_whose_only_prose_is_a_question_headline() -> None:
+    found = clean_capture(
+        "Home\nNews\nIs this the question that everyone in the city wants to ask about the bridge?\nContact"
+    )
+    assert found is not None
+    assert found.text.startswith("Is this the question")
+
+
+def test_any_mix_of_line_shapes_gives_a_body_or_none() -> None:
+    shapes = [*NAV, *ARTICLE, *TEASERS, "12 Comments", "reader says:", "Related", "The list follows:", "May 4, 2025"]
+    rng = random.Random(7)  # noqa: S311 - a reproducible mix, not a secret
+    for _ in range(300):
+        found = clean_capture("\n".join(rng.choices(shapes, k=rng.randint(0, 40))))
+        assert found is None or found.text.strip()
+
+
+def test_an_oversized_text_capture_is_refused_not_ground_through() -> None:
+    with pytest.raises(ExtractError, match="text too large"):
+        clean_capture("word " * 1_100_000)
