@@ -32,6 +32,7 @@ from dateparser.date import DateDataParser
 from pipeline.models import DateExpression, Precision
 
 Tense = Literal["past", "future"]
+DateOrder = Literal["DMY", "MDY"]
 Resolved = tuple[str, Precision, bool]
 
 MONTHS: dict[str, int] = {
@@ -109,6 +110,7 @@ class _Context:
     text: str
     base: date | None
     forced: Tense | None = None
+    order: DateOrder = "MDY"
     tenses: dict[tuple[int, int], Tense | None] = field(default_factory=dict)
 
     def tense(self, start: int, end: int) -> Tense | None:
@@ -198,6 +200,15 @@ def _month_number(match: re.Match[str]) -> int:
 def _absolute_day(match: re.Match[str], ctx: _Context) -> Resolved | None:
     month = int(match.group("month")) if match.group("month").isdigit() else _month_number(match)
     value = _safe_date(int(match.group("year")), month, int(match.group("day")))
+    return (value.isoformat(), "day", False) if value else None
+
+
+def _numeric_day(match: re.Match[str], ctx: _Context) -> Resolved | None:
+    """05/06/2025: a part over 12 can only be the day; otherwise the site's date order decides."""
+    first, second = int(match.group("first")), int(match.group("second"))
+    day_first = first > 12 or (second <= 12 and ctx.order == "DMY")
+    day, month = (first, second) if day_first else (second, first)
+    value = _safe_date(int(match.group("year")), month, day)
     return (value.isoformat(), "day", False) if value else None
 
 
@@ -294,6 +305,12 @@ class _Rule:
 _RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"{_PREP}?(?<![\d-])(?P<year>\d{{4}})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"), _absolute_day),
     _Rule(re.compile(rf"{_PREP}?{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY},?\s+{_YEAR}"), _absolute_day),
+    _Rule(
+        re.compile(
+            rf"{_PREP}?(?<![\d/.])(?P<first>[0-3]?\d)(?P<sep>[/.])(?P<second>[0-3]?\d)(?P=sep){_YEAR}(?![/.]?\w)"
+        ),
+        _numeric_day,
+    ),
     _Rule(re.compile(rf"{_PREP}?{_WEEKDAY_PREFIX}(?<!\d){_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"), _absolute_day),
     *(
         _Rule(
@@ -392,12 +409,15 @@ def _select(candidates: list[DateExpression]) -> list[DateExpression]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def find_date_expressions(text: str, base: date | None, *, tense: Tense | None = None) -> list[DateExpression]:
+def find_date_expressions(
+    text: str, base: date | None, *, tense: Tense | None = None, order: DateOrder = "MDY"
+) -> list[DateExpression]:
     """Date expressions in ``text``, resolved against ``base``; relative ones are skipped without a base.
 
-    ``tense`` forces the tense of every expression instead of reading it from its clause.
+    ``tense`` forces the tense of every expression instead of reading it from its clause; ``order`` is
+    how the site writes an all-numeric date whose day and month could be swapped (see ``date_order``).
     """
-    return _select(_candidates(_Context(text=text, base=base, forced=tense)))
+    return _select(_candidates(_Context(text=text, base=base, forced=tense, order=order)))
 
 
 def resolve_date(expression: str, base: date, *, future: bool = False) -> tuple[str, Precision] | None:

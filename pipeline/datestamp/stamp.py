@@ -17,6 +17,7 @@ from functools import cache
 from dateparser.date import DateDataParser
 
 from pipeline.datestamp.expressions import find_date_expressions, iso
+from pipeline.datestamp.locale import date_order
 from pipeline.models import Article, DateHint, DateSource, DateStamp, Precision
 
 _PRIORITY: tuple[DateSource, ...] = ("capture-header", "json-ld", "metadata", "feed", "byline", "page-top", "http")
@@ -36,6 +37,7 @@ _TIME_SUFFIX = re.compile(
     r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
 )
 _RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
+_UPDATED = re.compile(r"(?i:^\s*(?:last\s+)?(?:updated|modified|revised)\b)")
 _LABEL = re.compile(r"(?i:^(?:published|posted|updated|last\s+updated|date|on)\b\s*:?\s*)")
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[AaPp]\.?[Mm]\b")
 _HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
@@ -73,13 +75,17 @@ class _Published:
 
 def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp of ``article``; ``ingested_at`` is recorded as such, never as the publication date."""
-    published = _from_hints(article.date_hints) or _inferred(article.text, ingested_at)
+    published_hints = tuple(h for h in article.date_hints if not _UPDATED.match(h.text))
+    published = _from_hints(published_hints) or _inferred(article.text, ingested_at)
+    modified = _modified(article.date_hints)
+    order = date_order(article.language, article.url)
     if published is None:
-        expressions = find_date_expressions(article.text, None)
+        expressions = find_date_expressions(article.text, None, order=order)
         return DateStamp(
             article_id=article.article_id,
             source="unknown",
             confidence=0.0,
+            modified_at=modified,
             ingested_at=ingested_at,
             expressions=tuple(expressions),
         )
@@ -91,9 +97,18 @@ def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
         precision=published.precision,
         source=published.source,
         confidence=published.confidence,
+        modified_at=modified if modified is None or modified >= published.at else None,
         ingested_at=ingested_at,
-        expressions=tuple(find_date_expressions(article.text, base)),
+        expressions=tuple(find_date_expressions(article.text, base, order=order)),
     )
+
+
+def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
+    """When the page says it was updated ("Updated: May 7, 2025 10:02"); a labelled hint is never the published date."""
+    for hint in hints:
+        if _UPDATED.match(hint.text) and (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
+            return parsed[0]
+    return None
 
 
 def _published_text(at: datetime, precision: Precision) -> str:

@@ -1,42 +1,120 @@
-"""Dedup agents: repartition articles by content hash, then judge them against a table."""
+"""Dedup agents: URL check by article_id, exact check by content hash, LSH buckets by band key, verdict by article.
+
+Each hop repartitions through a topic keyed by what has to meet, and each table is co-partitioned
+with the topic its agent reads, so the stage scales with partitions and workers and its state is
+recovered from the tables' changelogs when a worker restarts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 
-from pipeline import dedup, metrics
-from pipeline.models import UniqueArticle
+from pipeline import metrics
+from pipeline.config import Settings
+from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
+from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
+from pipeline.dedup.pending import collect
+from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.app import StreamTopics
 from pipeline.stream.deadletters import send_dead_letter
 
 
-def register(app: faust.App, topics: StreamTopics) -> None:
-    keyed, unique, duplicates, dead = (
-        topics("dedup_keyed"),
-        topics("unique"),
-        topics("duplicates"),
-        topics("deadletter"),
-    )
-    seen = app.Table("dedup-content-hashes", partitions=topics.topology.partitions_of("dedup_keyed"))
+class DedupStage:
+    """The topics and tables of the stage, and one step per agent (each a pure function around a table)."""
+
+    def __init__(self, app: faust.App, topics: StreamTopics, settings: Settings) -> None:
+        self.config = DedupConfig.from_settings(settings)
+        self.keyed, self.by_band, self.to_decide = topics("dedup_keyed"), topics("dedup_bands"), topics("dedup_decide")
+        self.unique, self.duplicates, self.dead = topics("unique"), topics("duplicates"), topics("deadletter")
+        partitions = topics.topology.partitions_of("articles")
+        self.urls = app.Table("dedup-urls", partitions=partitions)
+        self.hashes = app.Table("dedup-content-hashes", partitions=partitions)
+        self.buckets = app.Table("dedup-bands", partitions=partitions)
+        self.pending = app.Table("dedup-pending", partitions=partitions)
+
+    async def publish(self, article: Article, verdict: DedupVerdict) -> None:
+        metrics.DEDUP_VERDICTS.labels(verdict.verdict).inc()
+        key = article.article_id.encode()
+        if verdict.verdict in ("unique", "update"):
+            await self.unique.send(key=key, value=UniqueArticle(article=article, dedup=verdict))
+        else:
+            await self.duplicates.send(key=key, value=verdict)
+
+    async def route(self, article: Article, now: datetime) -> None:
+        outcome = check_url(article, self.urls, now=now, window=self.config.window)
+        if outcome == "refetch":
+            await self.publish(article, verdicts.exact(article, article.article_id, now, method="url"))
+        elif outcome == "update":
+            await self.publish(article, verdicts.update(article, now))
+        else:
+            await self.keyed.send(key=article.content_hash.encode(), value=article)
+
+    async def exact(self, article: Article, now: datetime) -> None:
+        earlier = check_content(article, self.hashes, now=now, window=self.config.window)
+        if earlier is not None:
+            await self.publish(article, verdicts.exact(article, earlier, now))
+            return
+        signed = probes(article, self.config)
+        head = DecideMessage(article_id=article.article_id, article=article, bands=len(signed))
+        await self.to_decide.send(key=article.article_id.encode(), value=head)
+        for band, (band_key, member) in enumerate(signed):
+            value = BandProbe(
+                article_id=member.article_id,
+                order=member.order,
+                band=band,
+                key=band_key,
+                fingerprint=member.fingerprint,
+            )
+            await self.by_band.send(key=band_key.encode(), value=value)
+
+    async def band(self, item: BandProbe, now: datetime) -> None:
+        member = Member(item.article_id, item.order, item.fingerprint)
+        found = probe(self.buckets, item.key, member, now=now, window=self.config.window, cap=self.config.bucket_cap)
+        # Only what can make this article a near duplicate travels on: similar articles ranked before it.
+        before = [c for c in found if (c.order, c.article_id) < (item.order, item.article_id)]
+        similar = tuple(BandCandidate(**vars(c)) for c in before if c.similarity >= self.config.minhash.threshold)
+        value = DecideMessage(article_id=item.article_id, band=item.band, candidates=similar)
+        await self.to_decide.send(key=item.article_id.encode(), value=value)
+
+    async def decide(self, message: DecideMessage, now: datetime) -> None:
+        done = collect(self.pending, message)
+        if done is not None:
+            article, candidates = done
+            await self.publish(article, decide(article, candidates, now=now, config=self.config))
+
+    async def guarded(
+        self, step: Callable[[Any, datetime], Awaitable[None]], item: Any, trace_id: str, source: str
+    ) -> None:
+        """Run one step; a failure becomes a dead letter with the reason, never a lost message."""
+        try:
+            await step(item, datetime.now(UTC))
+        except Exception as exc:  # noqa: BLE001
+            await send_dead_letter(self.dead, stage="dedup", trace_id=trace_id, source=source, exc=exc)
+
+
+def register(app: faust.App, topics: StreamTopics, settings: Settings) -> None:
+    stage = DedupStage(app, topics, settings)
 
     @app.agent(topics("articles"), name="dedup-route")
     async def route(stream: Any) -> None:
         async for article in stream:
-            await keyed.send(key=article.content_hash.encode(), value=article)
+            await stage.guarded(stage.route, article, article.trace_id, article.source)
 
-    @app.agent(keyed, name="dedup-judge")
-    async def judge(stream: Any) -> None:
+    @app.agent(stage.keyed, name="dedup-exact")
+    async def exact(stream: Any) -> None:
         async for article in stream:
-            try:
-                verdict = dedup.judge(article, seen, now=datetime.now(UTC))
-            except Exception as exc:  # noqa: BLE001
-                await send_dead_letter(dead, stage="dedup", trace_id=article.trace_id, source=article.source, exc=exc)
-                continue
-            metrics.DEDUP_VERDICTS.labels(verdict.verdict).inc()
-            if verdict.verdict == "unique":
-                await unique.send(key=article.article_id.encode(), value=UniqueArticle(article=article, dedup=verdict))
-            else:
-                await duplicates.send(key=article.article_id.encode(), value=verdict)
+            await stage.guarded(stage.exact, article, article.trace_id, article.source)
+
+    @app.agent(stage.by_band, name="dedup-band")
+    async def band(stream: Any) -> None:
+        async for item in stream:
+            await stage.guarded(stage.band, item, item.article_id, item.key)
+
+    @app.agent(stage.to_decide, name="dedup-decide")
+    async def decide_agent(stream: Any) -> None:
+        async for message in stream:
+            await stage.guarded(stage.decide, message, message.article_id, message.article_id)

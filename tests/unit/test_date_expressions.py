@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -235,3 +236,46 @@ def test_fast_on_a_news_text() -> None:
         find_date_expressions(text, date(2025, 5, 6))
     per_call = (time.perf_counter() - started) / 20
     assert per_call < 0.05
+
+
+# More weekday arithmetic across month, year and leap-day ends (2025-01-02 is a Thursday,
+# 2024-12-29 a Sunday, 2025-03-31 a Monday, 2024-03-01 a Friday).
+MORE_CASES: list[tuple[str, date, str, str, str]] = [
+    ("Officials said on Monday that the talks failed.", date(2025, 1, 2), "on Monday", "2024-12-30", "day"),
+    ("Talks resume next Monday.", date(2024, 12, 29), "next Monday", "2024-12-30", "day"),
+    ("The ministry replied last Sunday.", date(2025, 1, 1), "last Sunday", "2024-12-29", "day"),
+    ("The summit will open on Friday.", date(2025, 3, 31), "on Friday", "2025-04-04", "day"),
+    ("The court ruled on Thursday.", date(2024, 3, 1), "on Thursday", "2024-02-29", "day"),
+    ("The envoy arrived last Wednesday.", date(2025, 1, 1), "last Wednesday", "2024-12-25", "day"),
+]
+
+
+@pytest.mark.parametrize(("text", "base", "key", "value", "precision"), MORE_CASES)
+def test_resolves_more(text: str, base: date, key: str, value: str, precision: str) -> None:
+    test_resolves(text, base, key, value, precision)
+
+
+# All-numeric dates: a part over 12 is the day; otherwise the site's date order decides.
+NUMERIC_CASES: list[tuple[str, str, str]] = [
+    ("The decree of 05/06/2025 stands.", "MDY", "2025-05-06"),
+    ("The decree of 05/06/2025 stands.", "DMY", "2025-06-05"),
+    ("Filed on 13/05/2025 in court.", "MDY", "2025-05-13"),
+    ("Filed on 05/13/2025 in court.", "DMY", "2025-05-13"),
+    ("Signed on 06.05.2025 in Berlin.", "DMY", "2025-05-06"),
+    ("Signed on 1/2/2024 in Manila.", "MDY", "2024-01-02"),
+]
+
+
+@pytest.mark.parametrize(("text", "order", "value"), NUMERIC_CASES)
+def test_numeric_dates_follow_the_site_order(text: str, order: Literal["DMY", "MDY"], value: str) -> None:
+    found = [e for e in find_date_expressions(text, date(2025, 7, 1), order=order) if not e.relative]
+    assert [(e.value, e.precision) for e in found] == [(value, "day")]
+
+
+@pytest.mark.parametrize("text", ["Call 12/34/2025 now.", "Score 31/02/2025.", "Version 1.2.2025b", "Ratio 3/4"])
+def test_impossible_numeric_dates_are_not_dates(text: str) -> None:
+    assert find_date_expressions(text, date(2025, 7, 1), order="DMY") == []
+
+
+def test_the_tables_together_cover_at_least_sixty_expressions() -> None:
+    assert len(CASES) + len(MORE_CASES) + len(NUMERIC_CASES) >= 60

@@ -124,3 +124,27 @@ def test_ingest_time_never_leaks(hints: tuple[tuple[str, str], ...]) -> None:
     assert result.published_at is None
     assert result.ingested_at == INGESTED
     assert result.expressions == ()
+
+
+def test_an_updated_hint_is_the_modified_date_not_the_published_one() -> None:
+    result = stamp(
+        article(SEED_000, ("Updated: May 7, 2025 10:02 AM", "byline"), ("May 6, 2025", "page-top")),
+        ingested_at=INGESTED,
+    )
+    assert (result.published, result.source) == ("2025-05-06", "page-top")
+    assert result.modified_at == datetime(2025, 5, 7, 10, 2, tzinfo=UTC)
+
+
+def test_only_an_updated_hint_leaves_the_publication_date_unknown() -> None:
+    result = stamp(article("Nothing dated here.", ("Last updated 2025-05-07", "metadata")), ingested_at=INGESTED)
+    assert (result.published_at, result.source, result.confidence) == (None, "unknown", 0.0)
+    assert result.modified_at == datetime(2025, 5, 7, tzinfo=UTC)
+    assert result.ingested_at == INGESTED
+
+
+def test_numeric_dates_in_the_text_follow_the_site_locale() -> None:
+    text = "The decree of 05/06/2025 stands."
+    us = stamp(article(text).model_copy(update={"language": "en-US"}), ingested_at=INGESTED)
+    uk = stamp(article(text).model_copy(update={"language": "en-GB"}), ingested_at=INGESTED)
+    assert [e.value for e in us.expressions] == ["2025-05-06"]
+    assert [e.value for e in uk.expressions] == ["2025-06-05"]

@@ -1,0 +1,121 @@
+"""Near duplicates across 6 partitions and 2 Faust workers, one of them restarted half way."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from confluent_kafka import TopicPartition
+
+from pipeline.codec import decode, encode
+from pipeline.config import Settings
+from pipeline.dedup import DedupStores, judge
+from pipeline.kafka import clients
+from pipeline.kafka.admin import ensure_topics
+from pipeline.models import Article, DedupVerdict, UniqueArticle
+from pipeline.runner import start_process, stop_process
+from pipeline.topology import Topology
+from tests.dedup_corpus import corpus
+from tests.integration.conftest import read_topic
+
+pytestmark = pytest.mark.integration
+
+PARTITIONS = 6
+HAS_ROCKSDICT = importlib.util.find_spec("rocksdict") is not None
+
+
+def produce(settings: Settings, placed: list[tuple[Article, int]]) -> None:
+    producer = clients.producer(settings)
+    tracker = clients.DeliveryTracker()
+    topic = Topology.from_settings(settings).name("articles")
+    for article, partition in placed:
+        producer.produce(
+            topic, key=article.article_id.encode(), value=encode(article), partition=partition, on_delivery=tracker
+        )
+    tracker.flush(producer)
+
+
+def collect_verdicts(settings: Settings, wanted: set[str], *, timeout_s: float) -> list[DedupVerdict]:
+    """Every verdict on the unique and duplicates topics, once each wanted article has one (or the deadline passed)."""
+    topology = Topology.from_settings(settings)
+    consumer = clients.consumer(settings, f"reader-{uuid.uuid4().hex}")
+    topics = {topology.name("unique"): UniqueArticle, topology.name("duplicates"): DedupVerdict}
+    consumer.assign([TopicPartition(t, p, 0) for t in topics for p in range(settings.partitions)])
+    found: list[DedupVerdict] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not wanted <= {v.article_id for v in found} and time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is None or message.error():
+                continue
+            value = decode(topics[message.topic()], message.value())
+            found.append(value.dedup if isinstance(value, UniqueArticle) else value)
+    finally:
+        consumer.close()
+    return found
+
+
+def offline_verdicts(articles: list[Article]) -> dict[str, tuple[str, str | None]]:
+    stores, now = DedupStores(), datetime.now(UTC)
+    return {a.article_id: _summary(judge(a, stores, now=now)) for a in articles}
+
+
+def _summary(verdict: DedupVerdict) -> tuple[str, str | None]:
+    return verdict.verdict, verdict.duplicate_of
+
+
+STORES = ["memory://", pytest.param("rocksdb://", marks=pytest.mark.skipif(not HAS_ROCKSDICT, reason="no rocksdict"))]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_near_duplicates_meet_across_partitions_and_survive_a_worker_restart(
+    settings: Settings, tmp_path: Path, store: str
+) -> None:
+    prefix = f"d{uuid.uuid4().hex[:10]}."
+    config = settings.model_copy(update={"partitions": PARTITIONS, "topic_prefix": prefix, "store": store})
+    topology = Topology.from_settings(config)
+    ensure_topics(config, topology)
+    pairs, singles = corpus(40, 200)
+    # The two copies of a pair go to partitions three apart, so they never share one.
+    first = [(o, i % PARTITIONS) for i, (o, _) in enumerate(pairs)] + [
+        (a, i % PARTITIONS) for i, a in enumerate(singles)
+    ]
+    second = [(c, (i + 3) % PARTITIONS) for i, (_, c) in enumerate(pairs)]
+
+    logs = [tmp_path / "worker-0.log", tmp_path / "worker-1.log"]
+    # Each worker keeps its own local store directory, as it would on its own host.
+    own = [config.model_copy(update={"cache_dir": tmp_path / f"worker-{i}"}) for i in range(2)]
+    workers = [start_process("worker", c, log) for c, log in zip(own, logs, strict=True)]
+    try:
+        produce(config, first)
+        half = read_topic(config, topology.name("unique"), UniqueArticle, count=len(first) // 2, timeout_s=240)
+        assert len(half) >= len(first) // 2, _tails(logs)
+        assert stop_process(workers[1]) == 0 or workers[1].returncode is not None
+        workers[1] = start_process("worker", own[1], logs[1])
+        produce(config, second)
+        every = [a for a, _ in first + second]
+        verdicts = collect_verdicts(config, {a.article_id for a in every}, timeout_s=300)
+    finally:
+        for worker in workers:
+            stop_process(worker)
+
+    missing = {a.article_id for a in every} - {v.article_id for v in verdicts}
+    assert not missing, f"{len(missing)} articles without a verdict\n{_tails(logs)}"
+    got: dict[str, tuple[str, str | None]] = {}
+    for verdict in verdicts:
+        assert got.setdefault(verdict.article_id, _summary(verdict)) == _summary(verdict), "two verdicts differ"
+    duplicates = [v for v in verdicts if v.verdict != "unique"]
+
+    found = [c for o, c in pairs if got[c.article_id] == ("near-duplicate", o.article_id)]
+    assert len(found) / len(pairs) >= 0.95
+    assert all(got[a.article_id][0] == "unique" for a, _ in first), "a distinct article was marked duplicate"
+    assert all(d.similarity is not None and d.similarity >= config.dedup_threshold for d in duplicates)
+    assert got == offline_verdicts(every)
+
+
+def _tails(logs: list[Path]) -> str:
+    return "\n".join(log.read_text(errors="replace")[-2000:] for log in logs if log.exists())

@@ -1,0 +1,85 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pipeline.dedup import Candidate, Member, MinHashParams, earliest_match, probe
+from pipeline.dedup.messages import BandCandidate, DecideMessage
+from pipeline.dedup.pending import collect
+from pipeline.dedup.signatures import band_keys, fingerprint, shingles, signature, similarity
+from tests.dedup_corpus import corpus
+
+NOW = datetime(2025, 5, 6, 12, tzinfo=UTC)
+
+
+def jaccard(a: str, b: str) -> float:
+    x, y = shingles(a, 5), shingles(b, 5)
+    return len(x & y) / len(x | y)
+
+
+def test_bands_and_rows_follow_the_threshold() -> None:
+    assert MinHashParams(num_perm=64, threshold=0.5).bands_rows == (14, 4)
+    low, high = MinHashParams(threshold=0.3).bands_rows, MinHashParams(threshold=0.8).bands_rows
+    assert low[0] > high[0]
+
+
+def test_fingerprint_similarity_estimates_jaccard() -> None:
+    params = MinHashParams(num_perm=128)
+    errors = []
+    for original, copy in corpus(10, 0)[0]:
+        a, b = signature(original.text, params), signature(copy.text, params)
+        errors.append(abs(similarity(fingerprint(a), fingerprint(b)) - jaccard(original.text, copy.text)))
+    assert sum(errors) / len(errors) < 0.08
+
+
+def test_equal_texts_share_every_band_key_and_distinct_texts_none() -> None:
+    params = MinHashParams()
+    (pair,), singles = corpus(1, 2)
+    keys = [set(band_keys(signature(a.text, params), params)) for a in (pair[0], pair[0], *singles)]
+    assert keys[0] == keys[1] and len(keys[0]) == params.bands
+    assert not keys[2] & keys[3]
+
+
+def test_short_texts_are_one_shingle() -> None:
+    assert shingles("Breaking: rates up", 5) == {b"breaking rates up"}
+
+
+def test_a_bucket_is_capped_keeps_the_earliest_and_forgets_old_entries() -> None:
+    buckets: dict[str, list[list[object]]] = {}
+    for i in range(5):
+        probe(buckets, "k", Member(f"a{i}", float(10 - i), "AAAA"), now=NOW, window=timedelta(days=1), cap=3)
+    assert [e[0] for e in buckets["k"]] == ["a4", "a3", "a2"]
+    later = probe(buckets, "k", Member("z", 99.0, "AAAA"), now=NOW + timedelta(days=2), window=timedelta(days=1))
+    assert later == [] and [e[0] for e in buckets["k"]] == ["z"]
+
+
+def test_probing_twice_adds_the_member_once() -> None:
+    buckets: dict[str, list[list[object]]] = {}
+    member = Member("a", 1.0, "AAAA")
+    probe(buckets, "k", member, now=NOW, window=timedelta(days=1))
+    assert probe(buckets, "k", member, now=NOW, window=timedelta(days=1)) == []
+    assert len(buckets["k"]) == 1
+
+
+def test_earliest_match_is_ordered_so_a_pair_is_never_both_duplicates() -> None:
+    a, b = Candidate("a", 1.0, 0.9), Candidate("b", 2.0, 0.9)
+    assert earliest_match("b", 2.0, [a], 0.5) == a
+    assert earliest_match("a", 1.0, [b], 0.5) is None
+    assert earliest_match("c", 3.0, [Candidate("b", 2.0, 0.4)], 0.5) is None
+    assert earliest_match("c", 3.0, [b, a], 0.5) == a
+
+
+@pytest.mark.parametrize("article_first", [True, False])
+def test_collect_waits_for_the_article_and_all_its_bands(article_first: bool) -> None:
+    (pair,), _ = corpus(1, 0)
+    article = pair[1]
+    head = DecideMessage(article_id=article.article_id, article=article, bands=2)
+    band0 = DecideMessage(
+        article_id=article.article_id, band=0, candidates=(BandCandidate(article_id="x", order=1.0, similarity=0.8),)
+    )
+    band1 = DecideMessage(article_id=article.article_id, band=1)
+    pending: dict[str, object] = {}
+    order = [head, band0, band0, band1] if article_first else [band0, band1, head]
+    results = [collect(pending, m) for m in order]
+    assert all(r is None for r in results[:-1])
+    assert results[-1] == (article, [Candidate("x", 1.0, 0.8)])
+    assert pending == {}
