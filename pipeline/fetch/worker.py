@@ -1,108 +1,193 @@
-"""The fetch worker: a confluent-kafka consumer group over ``news.fetch`` and ``news.captures``.
+"""The fetch worker: a confluent-kafka consumer group over ``news.fetch``, its retries and ``news.captures``.
 
-Each message leaves as an article or a dead letter; offsets are committed only after
-everything produced for a batch has been delivered, so a killed worker loses nothing.
+Messages are handled concurrently (one request at a time per host); each leaves as an
+article, a retry for later or a dead letter. Outputs and consumer offsets are committed in
+one Kafka transaction, and only for each partition's done prefix, so a worker killed
+mid-fetch loses nothing and duplicates nothing: its uncommitted messages are redelivered.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import signal
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 
 import httpx
 import structlog
-from confluent_kafka import Message
+from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
 
 from pipeline import metrics
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
-from pipeline.extract import ExtractError, extract
-from pipeline.fetch.http import FetchError, fetch_page
+from pipeline.extract import ExtractError
+from pipeline.fetch import http
+from pipeline.fetch.ledger import Ledger, Partition
+from pipeline.fetch.pages import Output, PageFetch, extract_counted
+from pipeline.fetch.politeness import HostGate
+from pipeline.fetch.robots import RobotsCache
+from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
-from pipeline.models import Article, Capture, DeadLetter, FetchRequest, stable_id
+from pipeline.models import Capture, DeadLetter, FetchRequest, stable_id
 from pipeline.topology import Role, Topology
 
 log = structlog.get_logger(__name__)
 GROUP = "news-ingest-fetch"
+IDLE_S = 0.05
+TRANSACTION_TIMEOUT_MS = 15_000
 
 
-def handle(message: Message, topology: Topology, settings: Settings, http: httpx.Client) -> Article | DeadLetter:
-    now = datetime.now(UTC)
-    trace = stable_id(str(message.topic()), str(message.partition()), str(message.offset()))
+async def handle(message: Message, topology: Topology, pages: PageFetch) -> Output:
+    """The one output of a consumed message (never raises)."""
+    started = time.perf_counter()
     source = f"{message.topic()}[{message.partition()}]@{message.offset()}"
+    trace = stable_id(str(message.topic()), str(message.partition()), str(message.offset()))
     try:
         if message.topic() == topology.name("captures"):
-            capture = decode(Capture, message.value())
             metrics.FETCH_MESSAGES.labels("capture").inc()
-        else:
-            request = decode(FetchRequest, message.value())
-            trace, source = request.request_id, request.url
-            metrics.FETCH_MESSAGES.labels("url").inc()
-            capture = fetch_page(request, settings, http)
-        trace, source = capture.capture_id, capture.source
-        with metrics.EXTRACT_SECONDS.time():
-            article = extract(capture, now=now)
-        metrics.EXTRACT_ARTICLES.labels(article.extractor).inc()
-        return article
+            capture = decode(Capture, message.value())
+            trace, source = capture.capture_id, capture.source
+            article = await extract_counted(capture)
+            return "articles", article.article_id, article
+        metrics.FETCH_MESSAGES.labels("url").inc()
+        out = await pages.outcome(decode(FetchRequest, message.value()))
+        return out
     except DecodeError as exc:
-        return _dead(trace, "fetch", source, "undecodable message", str(exc)[:2000], now)
-    except FetchError as exc:
-        return _dead(trace, "fetch", source, exc.reason, exc.detail, now, exc.status)
+        return _letter(trace, "fetch", source, "undecodable message", str(exc)[:2000])
     except ExtractError as exc:
-        return _dead(trace, "extract", source, exc.reason, None, now)
+        return _letter(trace, "extract", source, exc.reason, None)
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the worker
         log.exception("unexpected failure", source=source)
-        return _dead(trace, "extract", source, f"unexpected {type(exc).__name__}", str(exc)[:2000], now)
+        return _letter(trace, "fetch", source, f"unexpected {type(exc).__name__}", str(exc)[:2000])
+    finally:
+        metrics.STAGE_SECONDS.labels("fetch").observe(time.perf_counter() - started)
 
 
-def _dead(
-    trace: str, stage: str, source: str, reason: str, detail: str | None, now: datetime, status: int | None = None
-) -> DeadLetter:
-    metrics.DEAD_LETTERS.labels(stage).inc()
-    return DeadLetter.create(
+def _letter(trace: str, stage: str, source: str, reason: str, detail: str | None) -> Output:
+    letter = DeadLetter.create(
         trace_id=trace,
         stage=stage,  # type: ignore[arg-type]
         source=source,
         reason=reason,
         detail=detail,
-        http_status=status,
-        failed_at=now,
+        failed_at=datetime.now(UTC),
     )
+    return "deadletter", trace, letter
 
 
-def run(settings: Settings, stop: threading.Event | None = None) -> None:
-    stop = stop or _stop_on_signals()
+class FetchLoop:
+    """Consumes, runs each message as a task, and commits done prefixes transactionally."""
+
+    def __init__(self, consumer: Consumer, producer: Producer, topology: Topology, pages: PageFetch) -> None:
+        self.consumer, self.producer, self.topology, self.pages = consumer, producer, topology, pages
+        self.ledger: Ledger[Output] = Ledger()
+        self.tasks: dict[Partition, set[asyncio.Task[None]]] = {}
+
+    def pump(self) -> int:
+        room = self.pages.settings.fetch_max_in_flight - self.ledger.in_flight
+        if room <= 0:
+            return 0
+        batch = self.consumer.consume(num_messages=min(room, 64), timeout=0)
+        for message in batch:
+            if message.error():
+                log.warning("consumer error", error=str(message.error()))
+                continue
+            partition: Partition = (str(message.topic()), int(message.partition() or 0))
+            self.ledger.add(partition, int(message.offset() or 0))
+            task = asyncio.create_task(self._run(message, partition))
+            self.tasks.setdefault(partition, set()).add(task)
+            task.add_done_callback(self.tasks[partition].discard)
+        return len(batch)
+
+    async def _run(self, message: Message, partition: Partition) -> None:
+        out = await handle(message, self.topology, self.pages)
+        if out[0] == "deadletter":
+            metrics.DEAD_LETTERS.labels(getattr(out[2], "stage", "fetch")).inc()
+        self.ledger.complete(partition, int(message.offset() or 0), [out])
+
+    def commit(self) -> int:
+        """Produce the outputs of every done prefix and commit their offsets, atomically."""
+        outputs, offsets = self.ledger.release()
+        if not offsets:
+            return 0
+        self.producer.begin_transaction()
+        for role, key, payload in outputs:
+            self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
+        positions = [TopicPartition(topic, partition, offset) for (topic, partition), offset in offsets.items()]
+        self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata(), 30)
+        self.producer.commit_transaction(60)
+        return len(outputs)
+
+    def revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Before a rebalance: commit what is done, abandon the rest to the next owner."""
+        try:
+            self.commit()
+        except KafkaException as exc:
+            # the next owner redoes whatever this transaction held
+            log.warning("commit before rebalance failed", error=str(exc))
+            with contextlib.suppress(KafkaException):
+                self.producer.abort_transaction(30)
+        self.lost(consumer, partitions)
+
+    def lost(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Partitions taken away without a chance to commit: drop their work, it will be redelivered."""
+        lost = [(str(tp.topic), int(tp.partition)) for tp in partitions]
+        for partition in lost:
+            for task in self.tasks.pop(partition, set()):
+                task.cancel()
+        self.ledger.drop(lost)
+
+    async def close(self) -> None:
+        tasks = [task for group in self.tasks.values() for task in group]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.commit()
+
+
+def run(
+    settings: Settings,
+    stop: threading.Event | None = None,
+    *,
+    resolver: Resolver = system_resolver,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> None:
+    """Run a fetch worker until stop is set (SIGTERM/SIGINT when none is given)."""
+    asyncio.run(_serve(settings, stop or stop_on_signals(), resolver, transport))
+
+
+async def _serve(
+    settings: Settings, stop: threading.Event, resolver: Resolver, transport: httpx.AsyncBaseTransport | None
+) -> None:
     topology = Topology.from_settings(settings)
     consumer = clients.consumer(settings, GROUP)
-    consumer.subscribe([topology.name("fetch"), topology.name("captures")])
-    producer = clients.producer(settings)
-    tracker = clients.DeliveryTracker()
-    log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
-    with httpx.Client(timeout=settings.fetch_timeout_s, follow_redirects=True, max_redirects=5) as http:
+    transactional = {"transactional.id": f"{settings.topic_prefix}{GROUP}-{uuid.uuid4().hex}"}
+    # a worker killed inside a transaction holds back read_committed readers until this expires
+    producer = clients.producer(settings, **transactional, **{"transaction.timeout.ms": TRANSACTION_TIMEOUT_MS})
+    producer.init_transactions(60)
+    async with http.client(settings, transport) as client:
+        fetcher = http.Fetcher(client, settings, resolver)
+        pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings)
+        loop = FetchLoop(consumer, producer, topology, pages)
+        roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
+        consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
+        log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
         while not stop.is_set():
-            batch = consumer.consume(num_messages=64, timeout=0.5)
-            for message in batch:
-                if message.error():
-                    log.warning("consumer error", error=str(message.error()))
-                    continue
-                started = time.perf_counter()
-                out = handle(message, topology, settings, http)
-                role: Role = "articles" if isinstance(out, Article) else "deadletter"
-                key = out.article_id if isinstance(out, Article) else out.trace_id
-                producer.produce(topology.name(role), key=key.encode(), value=encode(out), on_delivery=tracker)
-                producer.poll(0)
-                metrics.STAGE_SECONDS.labels("fetch").observe(time.perf_counter() - started)
-            if batch:
-                tracker.flush(producer)
-                consumer.commit(asynchronous=False)
+            await asyncio.sleep(0 if loop.pump() else IDLE_S)
+            loop.commit()
+        await loop.close()
     consumer.close()
     log.info("fetch worker stopped")
 
 
-def _stop_on_signals() -> threading.Event:
+def stop_on_signals() -> threading.Event:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     return stop
+
+
+__all__ = ["GROUP", "FetchLoop", "handle", "run"]

@@ -61,6 +61,7 @@ def site() -> Iterator[str]:
 
 
 def test_urls_become_articles_or_dead_letters_with_the_status(settings: Settings, site: str) -> None:
+    settings = settings.model_copy(update={"fetch_allow_addresses": "127.0.0.1", "fetch_host_delay_s": 0.1})
     topology = Topology.from_settings(settings)
     producer = clients.producer(settings)
     now = datetime.now(UTC)
