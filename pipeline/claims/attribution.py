@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from pipeline.claims.dating import DateIndex
-from pipeline.claims.lexicon import BARE_CLAUSE_CUES, BARE_CLAUSE_STOP, FINITE_CUES, PARTICIPLE_CUES
+from pipeline.claims.lexicon import (
+    BARE_CLAUSE_CUES,
+    BARE_CLAUSE_STOP,
+    FINITE_CUES,
+    OBJECT_STARTERS,
+    PARTICIPLE_CUES,
+)
 from pipeline.claims.phrases import sentence_subject, trailing_phrase, whole_phrase
 
 
@@ -53,13 +59,20 @@ _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
     r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
     r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
-    r"on\s+[A-Z][a-z]+day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|in\s+a\s+statement))+$"
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|"
+    r"in\s+a\s+statement))+$"
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
-_ASIDE = re.compile(r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s[^,]{1,80}),$")
+_ASIDE = re.compile(
+    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s[^,]{1,80}|"
+    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,80}),$"
+)
+# "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
+_PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
 _PRONOUN_TAIL = re.compile(r"(?:^|\s)((?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey))$")
 _DATE_WORDS = re.compile(
     r"\s+(?:on\s+(?:[A-Z][a-z]+day|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)|yesterday|today|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?|"
     r"(?:back\s+|earlier\s+|late\s+|early\s+)?in\s+(?:[A-Z][a-z]+(?:\s+\d{4})?|\d{4})|"
     r"(?:last|this|earlier\s+this)\s+(?:week|month|year|[A-Z][a-z]+day))\b"
 )
@@ -74,10 +87,11 @@ _THAT = re.compile(
     r"(?:\s+(?:in|at|on|during|via|to|back|earlier|late|last|this|over|through|after|before|while)\b"
     r"[^,.;:“”\"]{0,50}?)?\s+that\s+"
 )
-_QUOTE_OPEN = re.compile(r"\s*[,:]?\s*([“\"])")
-_TERMINAL = re.compile(r"\s*[.!?]?[\"”’]?\s*$")
-_BOUNDARY_END = re.compile(r"(?:,[\"”’]?|[?!][\"”’]|\s[—–])$")
-_PARTICIPLE_LEAD = re.compile(r",[\"”’]?\s+$")
+# Some archives write quotation marks as two apostrophes: ''We will,'' she said.
+_QUOTE_OPEN = re.compile(r"\s*[,:]?\s*(''|[“\"])")
+_TERMINAL = re.compile(r"\s*[.!?]?(?:''|[\"”’])?\s*$")
+_BOUNDARY_END = re.compile(r"(?:,(?:''|[\"”’])?|[?!](?:''|[\"”’])|\s[—–])$")
+_PARTICIPLE_LEAD = re.compile(r",(?:''|[\"”’])?\s+$")
 _THAT_AFTER_PARTICIPLE = re.compile(r"\s+that\s+")
 _CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
 _PASSIVE_LEAD = re.compile(r",\s+as\s+$")
@@ -85,7 +99,7 @@ _PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")
 _CONTENT_END = re.compile(
     r",[\"”’]?\s+(?:according\s+to|citing|" + "|".join(PARTICIPLE_CUES) + r")\b|\s+according\s+to\b"
 )
-_CLOSING = {"“": "”", '"': '"'}
+_CLOSING = {"“": "”", '"': '"', "''": "''"}
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -149,13 +163,13 @@ class _Finder:
             return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
         if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
             return self._inverted(match, cue, after)
-        if cue in BARE_CLAUSE_CUES and _bare_clause(rest):
+        if cue in BARE_CLAUSE_CUES and _bare_clause(rest, cue):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         return None
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        clause = _AUX_TAIL.sub("", self.s[:position].rstrip())
+        clause = _PARENTHESIS.sub("", _AUX_TAIL.sub("", self.s[:position].rstrip()))
         via: tuple[str, ...] = ()
         aside = _ASIDE.search(clause)
         if aside:
@@ -197,7 +211,7 @@ class _Finder:
             return None
         citing = _CITING.match(self.s, after)
         via = (*speaker.via, citing.group(1).strip()) if citing else speaker.via
-        quoted = self.s.lstrip()[:1] in _CLOSING
+        quoted = _opens_quote(self.s)
         start = len(self.s) - len(self.s.lstrip())
         window = (boundary.start(), after)
         return Attribution(
@@ -211,7 +225,7 @@ class _Finder:
         if boundary is None or phrase is None:
             return None
         speaker_start = match.end() + tail.index(phrase)
-        quoted = self.s.lstrip()[:1] in _CLOSING
+        quoted = _opens_quote(self.s)
         window = (boundary.start(), len(self.s))
         return Attribution(cue, match.start(), phrase, speaker_start, 0, boundary.start(), window, (), quoted)
 
@@ -276,9 +290,15 @@ class _Finder:
         return sentence_subject(self.s[:position])
 
 
-def _bare_clause(rest: str) -> bool:
+def _opens_quote(sentence: str) -> bool:
+    return sentence.lstrip().startswith(("“", '"', "''"))
+
+
+def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
-    return len(words) >= 3 and words[0].lower().strip('“"') not in BARE_CLAUSE_STOP
+    first = words[0].lower().strip('“"') if words else ""
+    stop = BARE_CLAUSE_STOP | OBJECT_STARTERS if cue in ("told", "tells") else BARE_CLAUSE_STOP
+    return len(words) >= 3 and first not in stop
 
 
 def _merge_sources(found: list[Attribution]) -> list[Attribution]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.claims.attribution import Attribution, find_attributions
 from pipeline.claims.dating import DateIndex, publication_date
+from pipeline.claims.entities import entities_of
 from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.phrases import sentence_subject
 from pipeline.claims.scoring import checkworthiness
@@ -20,9 +21,19 @@ MIN_CONTENT_WORDS = 3
 
 _LEADING_THAT = re.compile(r"^that\s+")
 _DOTTED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
-_QUOTED_SPAN = re.compile(r"[“\"]([^”\"]+)[”\"]")
-_OPEN_QUOTES = '“"‘'
-_CLOSE_QUOTES = '”"’'
+_QUOTED_SPAN = re.compile(r"[“\"]([^”\"]+)[”\"]|''((?:(?!'')[^\n])+)''")
+_OPEN_QUOTES = "“\"‘'"
+_CLOSE_QUOTES = "”\"’'"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A claim with where its parts stand in the article text: (start, end) of cue, speaker phrase, content."""
+
+    claim: Claim
+    cue: tuple[int, int]
+    speaker: tuple[int, int]
+    content: tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,11 @@ class _Said:
 
 def find_claims(article: Article, stamp: DateStamp) -> list[Claim]:
     """Attributed claims of ``article`` in text order, dated with the help of ``stamp``."""
+    return [located.claim for located in _ClaimFinder(article, stamp).run()]
+
+
+def find_located_claims(article: Article, stamp: DateStamp) -> list[Located]:
+    """``find_claims`` with the offsets of each claim's cue, speaker phrase and content."""
     return _ClaimFinder(article, stamp).run()
 
 
@@ -47,14 +63,14 @@ class _ClaimFinder:
         self.carry: _Said | None = None
         self.seen: set[str] = set()
 
-    def run(self) -> list[Claim]:
-        claims: list[Claim] = []
+    def run(self) -> list[Located]:
+        claims: list[Located] = []
         for index, sentence in enumerate(split_sentences(self.text)):
             for attribution in find_attributions(sentence.text, sentence.start, self.text, self.dates):
                 claim = self._claim(attribution, sentence, index)
                 if claim is not None and claim.claim_id not in self.seen:
                     self.seen.add(claim.claim_id)
-                    claims.append(claim)
+                    claims.append(_located(claim, attribution, sentence.start))
             self._observe_subject(sentence)
         return claims
 
@@ -91,6 +107,9 @@ class _ClaimFinder:
             start=sentence.start,
             end=sentence.end,
             checkworthiness=checkworthiness(text, modality, _identified(speaker), bool(event)),
+            entities=entities_of(text),
+            content_start=sentence.start + attribution.content_start,
+            content_end=sentence.start + attribution.content_end,
         )
 
     def _stated(self, attribution: Attribution, sentence: Sentence, index: int) -> _Said | None:
@@ -109,6 +128,12 @@ class _ClaimFinder:
             said = None
         self.carry = said
         return said
+
+
+def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
+    cue = (base + attribution.cue_start, base + attribution.cue_start + len(attribution.cue))
+    speaker = (base + attribution.speaker_start, base + attribution.speaker_start + len(attribution.speaker))
+    return Located(claim, cue, speaker, (claim.content_start or base, claim.content_end or base))
 
 
 def _speaker_named(speaker: Speaker) -> bool:
@@ -130,7 +155,8 @@ def clean_content(raw: str, quoted: bool) -> tuple[str, str | None]:
     content = content.rstrip(" ,;:")
     if content.count("“") > content.count("”"):
         content += "”"
-    spans: list[str] = [span for span in _QUOTED_SPAN.findall(content) if len(span.split()) >= MIN_CONTENT_WORDS]
+    found = (a or b for a, b in _QUOTED_SPAN.findall(content))
+    spans: list[str] = [span for span in found if len(span.split()) >= MIN_CONTENT_WORDS]
     quote = max(spans, key=len).rstrip(" ,") if spans else None
     return _tidy(content), quote
 

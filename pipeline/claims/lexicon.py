@@ -86,12 +86,10 @@ BARE_CLAUSE_STOP = frozenset(
         "nothing",
         "something",
         "goodbye",
-        "his",
-        "her",
-        "their",
-        "its",
     }
 )
+# After "told"/"tells" a possessive or pronoun starts the object ("told his aides"), not the clause.
+OBJECT_STARTERS = frozenset({"his", "her", "their", "its", "it", "them", "him", "me", "us", "you", "my", "our"})
 
 DETERMINERS = frozenset({"the", "a", "an"})
 
@@ -120,6 +118,13 @@ ROLE_WORDS = frozenset(
     regime administration cabinet council committee department parliament kremlin embassy
     foreign-policy economic finance interior trade justice health unification affairs""".split()
 )
+
+# What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
+DOCUMENT_HEADS = frozenset(
+    """poll polls survey surveys report reports study studies analysis data figures filings records documents
+    estimates tally statement census""".split()
+)
+DOCUMENT_ADJECTIVES = frozenset("new recent latest preliminary internal annual quarterly".split())
 
 PERSON_HEADS = frozenset(
     """minister aide advisor adviser official officials spokesman spokeswoman spokesperson spokespeople president

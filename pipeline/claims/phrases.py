@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from pipeline.claims.lexicon import CLAUSE_OPENERS, DETERMINERS, ROLE_WORDS
+from pipeline.claims.lexicon import CLAUSE_OPENERS, DETERMINERS, DOCUMENT_ADJECTIVES, DOCUMENT_HEADS, ROLE_WORDS
+
+_PHRASE_WORDS = ROLE_WORDS | DOCUMENT_HEADS | DOCUMENT_ADJECTIVES
 
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = '"“”‘’()[]'
@@ -58,7 +60,7 @@ def _part(tokens: list[str], index: int) -> Part:
         between = 0 < index < len(tokens) - 1
         both_capitalised = between and is_capitalised(tokens[index - 1]) and is_capitalised(tokens[index + 1])
         return Part.WORD if both_capitalised else Part.STOP
-    if lowered in ROLE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
+    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
         return Part.WORD
     return Part.STOP
 

@@ -27,10 +27,10 @@ class Sentence:
     end: int
 
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s|$)|\n")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)|\n")
 _NEXT_WORD = re.compile(r"\s*([\"“‘(\[]?)(\S*)")
 _OPENING = frozenset('"“‘([')
-_QUOTE_PAIR = re.compile(r"“[^”\n]{0,1200}”|\"[^\"\n]{0,1200}\"")
+_QUOTE_PAIR = re.compile(r"“[^”\n]{0,1200}”|\"[^\"\n]{0,1200}\"|''(?:(?!'')[^\n]){0,1200}''")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -70,7 +70,7 @@ def _ends_sentence(text: str, match: re.Match[str], quotes: list[tuple[int, int]
     if _inside_quote(match.end(), quotes):
         return False
     punctuation = match.group()
-    if punctuation.rstrip('"”’)]') != ".":
+    if punctuation.rstrip("\"”’')]") != ".":
         return True
     return _stop_ends_sentence(_word_before(text, match.start()), word)
 

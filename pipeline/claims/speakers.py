@@ -16,6 +16,7 @@ from pipeline.claims.lexicon import (
     DEMONYMS,
     DESCRIPTOR_ACRONYMS,
     DETERMINERS,
+    DOCUMENT_HEADS,
     GOVERNMENT_NAMES,
     HONORIFICS,
     NON_PERSON_WORDS,
@@ -222,6 +223,10 @@ def _unnamed(words: list[str]) -> Speaker | None:
         return Speaker(name=name, kind="organisation")
     if head in OUTLET_HEADS:
         return Speaker(name=name, kind="outlet")
-    if head in SOURCE_HEADS:
-        return Speaker(name=name, kind="unknown")
+    if head in SOURCE_HEADS or head in DOCUMENT_HEADS or _plural_of(head, PERSON_HEADS | SOURCE_HEADS):
+        return Speaker(name=name, kind="unknown")  # a group ("top advisers") or an unnamed source
     return None
+
+
+def _plural_of(word: str, heads: frozenset[str]) -> bool:
+    return (word.endswith("s") and word[:-1] in heads) or (word.endswith("ies") and word[:-3] + "y" in heads)

@@ -1,0 +1,210 @@
+"""Precision and recall of the claims stage on PolNeAR, a public corpus of news attributions.
+
+Usage: .venv/bin/python bench/claims_quality.py PATH/TO/PolNeAR/data [--split dev] [--limit N] [--errors K]
+
+PolNeAR (networkdynamics/PolNeAR on GitHub, MIT licence) annotates every attribution of 1,008 US
+political news articles as standoff spans: Source, Cue, Content. The corpus stays outside this
+repository; pass the path of its ``data`` directory (the one holding ``train/``, ``dev/``, ``test/``).
+
+Every article runs through the real date-stamp stage (publication date from the corpus metadata)
+and ``find_located_claims``. A claim matches a gold attribution when its cue overlaps the gold cue;
+the (speaker, cue) pair is right when the speaker phrase also overlaps the gold source span (or the
+resolved speaker name shares a word with it). Printed:
+
+  pairs        precision = right pairs / claims found; recall = gold attributions matched / gold
+               attributions with a source (all of them, and those whose cue is a speech verb of
+               our lexicon: "explicit cue");
+  content      word overlap of claim content with gold content over the right pairs (precision:
+               share of the claim's words inside the gold content; recall: share of gold words found).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.claims.extract import Located, find_located_claims  # noqa: E402
+from pipeline.claims.lexicon import FINITE_CUES, PARTICIPLE_CUES  # noqa: E402
+from pipeline.datestamp import stamp  # noqa: E402
+from pipeline.models import Article, DateHint, stable_id  # noqa: E402
+
+Spans = tuple[tuple[int, int], ...]
+_WORD = re.compile(r"\w+")
+_SPEECH_CUES = frozenset(FINITE_CUES + PARTICIPLE_CUES + ("according",))
+
+
+@dataclass
+class Gold:
+    source: Spans = ()
+    cue: Spans = ()
+    content: Spans = ()
+
+
+@dataclass
+class Tally:
+    found: int = 0
+    right_pairs: int = 0
+    right_cues: int = 0
+    gold_sourced: int = 0
+    gold_explicit: int = 0
+    matched_sourced: int = 0
+    matched_explicit: int = 0
+    content_p: list[float] = field(default_factory=list)
+    content_r: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def parse_ann(path: Path) -> list[Gold]:
+    spans: dict[str, tuple[str, Spans]] = {}
+    relations: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            kind, _, offsets = parts[1].partition(" ")
+            pieces = tuple(tuple(int(x) for x in p.split()) for p in offsets.split(";"))
+            spans[parts[0]] = (kind, tuple((p[0], p[1]) for p in pieces if len(p) == 2))
+        elif line.startswith("E") and len(parts) >= 2:
+            relations.append(dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg))
+    golds = []
+    for relation in relations:
+        gold = Gold()
+        for role in ("Source", "Cue", "Content"):
+            if role in relation and relation[role] in spans:
+                setattr(gold, role.lower(), spans[relation[role]][1])
+        if gold.cue:
+            golds.append(gold)
+    return golds
+
+
+def overlaps(span: tuple[int, int], spans: Spans) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def words(text: str, spans: Spans) -> set[tuple[int, str]]:
+    return {(m.start() + s, m.group().lower()) for s, e in spans for m in _WORD.finditer(text[s:e])}
+
+
+def speaker_right(located: Located, gold: Gold, text: str) -> bool:
+    if overlaps(located.speaker, gold.source):
+        return True
+    gold_words = {w for _, w in words(text, gold.source)}
+    return bool({w.lower() for w in _WORD.findall(located.claim.speaker.name)} & gold_words - {"the", "a", "of"})
+
+
+def explicit(gold: Gold, text: str) -> bool:
+    return any(w in _SPEECH_CUES for _, w in words(text, gold.cue))
+
+
+def score_article(text: str, golds: list[Gold], found: list[Located], tally: Tally, name: str) -> None:
+    sourced = [g for g in golds if g.source]
+    tally.gold_sourced += len(sourced)
+    tally.gold_explicit += sum(explicit(g, text) for g in sourced)
+    matched: set[int] = set()
+    for located in found:
+        tally.found += 1
+        hits = [i for i, g in enumerate(golds) if overlaps(located.cue, g.cue)]
+        right = [i for i in hits if golds[i].source and speaker_right(located, golds[i], text)]
+        tally.right_cues += bool(hits)
+        if not right:
+            gold_source = [text[s:e] for i in hits for s, e in golds[i].source]
+            tally.errors.append(f"{name}: {located.claim.speaker.name!r} {located.claim.cue!r} gold={gold_source}")
+            continue
+        tally.right_pairs += 1
+        matched.update(right)
+        predicted, wanted = words(text, (located.content,)), words(text, golds[right[0]].content)
+        if predicted and wanted:
+            tally.content_p.append(len(predicted & wanted) / len(predicted))
+            tally.content_r.append(len(predicted & wanted) / len(wanted))
+    tally.matched_sourced += len(matched)
+    tally.matched_explicit += sum(explicit(golds[i], text) for i in matched)
+
+
+def load_dates(data: Path) -> dict[str, str]:
+    with (data / "metadata.tsv").open(encoding="utf-8") as handle:
+        return {row["filename"]: row["publication_date"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def article_of(name: str, text: str, published: str | None) -> Article:
+    hints = (DateHint(text=published, source="metadata"),) if published else ()
+    now = datetime.now(UTC)
+    return Article(
+        article_id=stable_id("polnear", name),
+        trace_id=name,
+        source=name,
+        text=text,
+        content_hash=stable_id(text),
+        date_hints=hints,
+        extractor="text-capture",
+        extracted_at=now,
+    )
+
+
+def run(data: Path, split: str, limit: int | None) -> tuple[Tally, int, float]:
+    dates = load_dates(data)
+    tally = Tally()
+    texts = sorted((data / split / "text").glob("*.txt"))[:limit]
+    seconds = 0.0
+    for path in texts:
+        name = path.stem
+        annotations = sorted((data / split / "attributions").glob(f"{name}_*.ann"))
+        if not annotations:
+            continue
+        text = path.read_text(encoding="utf-8")
+        article = article_of(name, text, dates.get(name))
+        date_stamp = stamp(article, ingested_at=article.extracted_at)
+        started = time.perf_counter()
+        found = find_located_claims(article, date_stamp)
+        seconds += time.perf_counter() - started
+        score_article(text, parse_ann(annotations[0]), found, tally, name)
+    return tally, len(texts), seconds
+
+
+def ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def report(tally: Tally, articles: int, seconds: float) -> None:
+    p = ratio(tally.right_pairs, tally.found)
+    r_all = ratio(tally.matched_sourced, tally.gold_sourced)
+    r_explicit = ratio(tally.matched_explicit, tally.gold_explicit)
+    print(f"articles: {articles}, claims found: {tally.found}, gold attributions with a source: {tally.gold_sourced}")
+    print(f"cue precision (claim cue on a gold cue): {ratio(tally.right_cues, tally.found):.3f}")
+    print(f"(speaker, cue) precision: {p:.3f}")
+    print(f"(speaker, cue) recall, all gold attributions: {r_all:.3f}  F1 {f1(p, r_all):.3f}")
+    print(f"(speaker, cue) recall, explicit speech cues ({tally.gold_explicit}): {r_explicit:.3f}", end="")
+    print(f"  F1 {f1(p, r_explicit):.3f}")
+    if tally.content_p:
+        cp, cr = statistics.fmean(tally.content_p), statistics.fmean(tally.content_r)
+        print(f"content word overlap on right pairs: precision {cp:.3f}, recall {cr:.3f}, F1 {f1(cp, cr):.3f}")
+    print(f"claims stage alone: {articles / seconds:,.0f} articles/s" if seconds else "")
+
+
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path, help="PolNeAR's data directory")
+    parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
+    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    parser.add_argument("--errors", type=int, default=0, help="print the first K wrong claims")
+    args = parser.parse_args()
+    tally, articles, seconds = run(args.data, args.split, args.limit)
+    report(tally, articles, seconds)
+    for line in tally.errors[: args.errors]:
+        print("  wrong:", line)
+
+
+if __name__ == "__main__":
+    main()
