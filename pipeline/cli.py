@@ -23,6 +23,9 @@ broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft,
 topics_app = typer.Typer(help="The topics of the topology.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(topics_app, name="topics")
+sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start pages to watch.")
+app.add_typer(sources_app, name="sources")
+SourcesPath = Annotated[Path | None, typer.Option("--file", help="the sources file (else NEWS_INGEST_SOURCES_FILE)")]
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -123,6 +126,60 @@ def fetch() -> None:
     ensure_topics(settings, Topology.from_settings(settings))
     metrics.serve(settings.metrics_host, settings.metrics_port)
     run(settings)
+
+
+@sources_app.command("add")
+def sources_add(
+    url: str,
+    kind: Annotated[str, typer.Option(help="feed, sitemap or page (a start page whose feeds are discovered)")] = "feed",
+    interval: Annotated[float | None, typer.Option(help="first polling interval in seconds")] = None,
+    file: SourcesPath = None,
+) -> None:
+    """Add a source (or replace the one with the same URL)."""
+    from pydantic import ValidationError
+
+    from pipeline.fetch import sources
+
+    path = file or Settings().sources_file
+    try:
+        source = sources.Source.model_validate({"url": url, "kind": kind, "interval_s": interval})
+    except ValidationError as exc:
+        err.print(f"[red]{escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    console.print(f"{'added' if sources.add(path, source) else 'replaced'} {source.url} in {path}")
+
+
+@sources_app.command("list")
+def sources_list(file: SourcesPath = None) -> None:
+    """List the sources."""
+    from pipeline.fetch import sources
+
+    for source in sources.load(file or Settings().sources_file):
+        console.print(f"{source.kind:8} {source.interval_s or '-':>8}  {source.url}", highlight=False)
+
+
+@sources_app.command("remove")
+def sources_remove(url: str, file: SourcesPath = None) -> None:
+    """Remove a source; exits 1 when there was none with that URL."""
+    from pipeline.fetch import sources
+
+    if not sources.remove(file or Settings().sources_file, url):
+        err.print(f"[red]no source {url}")
+        raise typer.Exit(1)
+    console.print(f"removed {url}")
+
+
+@app.command()
+def schedule(file: SourcesPath = None) -> None:
+    """Run the scheduler: poll the sources, publish new entry URLs to news.fetch."""
+    from pipeline.fetch.schedule_service import run
+    from pipeline.fetch.worker import stop_on_signals
+    from pipeline.kafka.admin import ensure_topics
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    ensure_topics(settings, Topology.from_settings(settings))
+    run(settings, stop_on_signals(), file or settings.sources_file)
 
 
 @app.command()

@@ -42,9 +42,30 @@ class Settings(BaseSettings):
     controller_port: int = 9093
     broker_start_timeout_s: float = 90.0
 
+    dedup_window_days: float = Field(7.0, gt=0, description="how long dedup remembers an article")
+    dedup_threshold: float = Field(0.5, gt=0, lt=1, description="estimated Jaccard similarity of a near duplicate")
+    dedup_num_perm: int = Field(64, ge=16, description="MinHash permutations per signature")
+    dedup_bucket_cap: int = Field(16, ge=1, description="articles kept per LSH bucket")
+
     max_document_bytes: int = Field(10 * 1024 * 1024, gt=0)
     fetch_timeout_s: float = 20.0
     user_agent: str = "news-ingest/0.1 (+https://example.org/news-ingest/bot)"
+    fetch_allow_addresses: str = Field(
+        "", description="comma-separated addresses or networks fetches may reach despite the SSRF guard"
+    )
+    fetch_host_delay_s: float = Field(1.0, ge=0, description="pause between requests to one host (robots may ask more)")
+    fetch_max_crawl_delay_s: float = Field(30.0, ge=0, description="cap on a robots.txt Crawl-delay")
+    fetch_max_attempts: int = Field(5, ge=1, description="attempts before a retryable failure is a dead letter")
+    fetch_backoff_base_s: float = Field(1.0, gt=0)
+    fetch_backoff_max_s: float = Field(300.0, gt=0, description="cap on backoff and on Retry-After")
+    fetch_max_redirects: int = Field(5, ge=0)
+    fetch_max_in_flight: int = Field(256, ge=1, description="messages one fetch worker holds at once")
+    feed_max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="feeds and sitemaps larger than this are refused")
+    robots_ttl_s: float = Field(3600.0, gt=0)
+    seen_window_s: float = Field(30 * 86400.0, gt=0, description="a URL fetched is not fetched again within this")
+    sources_file: Path = Field(Path("sources.yaml"), description="the feeds, sitemaps and start pages to watch")
+    schedule_min_interval_s: float = Field(60.0, gt=0)
+    schedule_max_interval_s: float = Field(6 * 3600.0, gt=0)
 
     @property
     def bootstrap(self) -> str:

@@ -12,6 +12,8 @@ DEDUP_VERDICTS = Counter("news_dedup_verdicts_total", "Dedup verdicts", ["verdic
 DATESTAMP_STAMPS = Counter("news_datestamp_stamps_total", "Date stamps by date source", ["source"])
 CLAIMS_FOUND = Counter("news_claims_claims_total", "Claims extracted")
 CLAIMS_ARTICLES = Counter("news_claims_articles_total", "Articles through the claims stage")
+STORIES_ARTICLES = Counter("news_stories_articles_total", "Articles put on story threads", ["outcome"])
+CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitted", ["changed"])
 STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])
 DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"])
 

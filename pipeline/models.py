@@ -24,7 +24,7 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Stage = Literal["read", "fetch", "extract", "dedup", "datestamp", "claims", "stream"]
+Stage = Literal["read", "fetch", "extract", "dedup", "datestamp", "claims", "stories", "stream"]
 
 
 class FetchRequest(Contract):
@@ -38,6 +38,8 @@ class FetchRequest(Contract):
     feed_author: str | None = None
     requested_at: datetime
     attempt: int = 0
+    not_before: datetime | None = Field(None, description="a retry waits until then")
+    last_status: int | None = Field(None, description="HTTP status of the previous attempt, if any")
 
     @classmethod
     def for_url(cls, url: str, requested_at: datetime, **extra: object) -> FetchRequest:
@@ -162,6 +164,49 @@ class Claim(Contract):
     start: int
     end: int
     checkworthiness: float = Field(ge=0.0, le=1.0)
+    entities: tuple[str, ...] = Field((), description="names in the claim content, in order")
+    content_start: int | None = Field(
+        None, description="where the content stands in Article.text; text is that span tidied (no leading 'that')"
+    )
+    content_end: int | None = None
+
+
+class StoryAssignment(Contract):
+    """The story thread an enriched article joined (or opened), on ``news.stories``."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    trace_id: str
+    story_id: str = Field(description="stable_id of the article that opened the story")
+    opened: bool = Field(description="the article opened a new story")
+    score: float = Field(ge=0.0, le=1.0, description="term overlap with the story, after time decay")
+    updates: int = Field(ge=0, description="claim updates this article caused")
+
+
+class TimelinePoint(Contract):
+    """One claim on a proposition's timeline."""
+
+    claim_id: str
+    article_id: str
+    speaker: Speaker
+    cue: str
+    text: str
+    polarity: Literal["positive", "negative", "hedged"]
+    stated_at: str
+    stated_precision: Precision | None = None
+
+
+class ClaimUpdate(Contract):
+    """A later claim changed the stance on a proposition of a story: ``news.claims.updates``."""
+
+    schema_version: Literal[1] = 1
+    update_id: str = Field(description="stable_id of the proposition and the claims on its timeline")
+    story_id: str
+    proposition_id: str = Field(description="stable_id of the claim that opened the proposition")
+    claim_id: str = Field(description="the claim whose arrival caused this update")
+    changed: bool = Field(description="the claim moved the stance changes; else it joined a thread that has some")
+    changes: tuple[TimelinePoint, ...] = Field(description="the first claim of each stance, in stated_at order")
+    timeline: tuple[TimelinePoint, ...] = Field(description="every claim on the proposition, in stated_at order")
 
 
 class UniqueArticle(Contract):
@@ -243,6 +288,8 @@ PAYLOADS: tuple[type[Contract], ...] = (
     EnrichedArticle,
     DeadLetter,
     ProcessResult,
+    StoryAssignment,
+    ClaimUpdate,
 )
 
 __all__ = [
@@ -260,6 +307,9 @@ __all__ = [
     "EnrichedArticle",
     "FetchRequest",
     "ProcessResult",
+    "StoryAssignment",
+    "ClaimUpdate",
+    "TimelinePoint",
     "Speaker",
     "UniqueArticle",
     "stable_id",

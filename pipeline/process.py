@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from pipeline import dedup
 from pipeline.claims import find_claims
@@ -15,7 +14,7 @@ from pipeline.extract import ExtractError, extract
 from pipeline.models import Capture, DeadLetter, ProcessResult
 
 
-def process_capture(capture: Capture, seen: MutableMapping[str, Any], *, now: datetime) -> ProcessResult:
+def process_capture(capture: Capture, seen: dedup.DedupStores, *, now: datetime) -> ProcessResult:
     try:
         article = extract(capture, now=now)
     except ExtractError as exc:
@@ -26,7 +25,7 @@ def process_capture(capture: Capture, seen: MutableMapping[str, Any], *, now: da
             source=capture.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=letter
         )
     verdict = dedup.judge(article, seen, now=now)
-    if verdict.verdict != "unique":
+    if verdict.verdict not in ("unique", "update"):
         return ProcessResult(source=capture.source, article=article, dedup=verdict, datestamp=None, claims=())
     datestamp = stamp(article, ingested_at=now)
     claims = tuple(find_claims(article, datestamp))
@@ -34,7 +33,7 @@ def process_capture(capture: Capture, seen: MutableMapping[str, Any], *, now: da
 
 
 def process_paths(paths: Iterable[Path], *, max_bytes: int) -> Iterator[ProcessResult]:
-    seen: dict[str, Any] = {}
+    seen = dedup.DedupStores()
     for item in read_all(paths, max_bytes=max_bytes):
         if isinstance(item, DeadLetter):
             yield ProcessResult(

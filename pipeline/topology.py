@@ -10,19 +10,27 @@ from typing import Literal
 
 from pipeline import models
 from pipeline.config import Settings
+from pipeline.dedup.messages import BandProbe, DecideMessage
 
 DAY_MS = 24 * 60 * 60 * 1000
 
 Role = Literal[
     "fetch",
+    "fetch_retry",
+    "fetch_seen",
     "captures",
     "articles",
     "dedup_keyed",
+    "dedup_bands",
+    "dedup_decide",
     "unique",
     "dated",
     "duplicates",
     "enriched",
     "claims",
+    "stories_in",
+    "stories",
+    "claim_updates",
     "deadletter",
 ]
 
@@ -45,6 +53,22 @@ class TopicSpec:
 
 SPECS: tuple[TopicSpec, ...] = (
     TopicSpec("fetch", "news.fetch", models.FetchRequest, "host", description="URLs to fetch"),
+    TopicSpec(
+        "fetch_retry",
+        "news.fetch.retry",
+        models.FetchRequest,
+        "host",
+        description="fetches to try again once their not_before has passed",
+    ),
+    TopicSpec(
+        "fetch_seen",
+        "news.fetch.seen",
+        models.FetchRequest,
+        "request_id",
+        90 * DAY_MS,
+        compacted=True,
+        description="every URL scheduled, by canonical URL: not fetched again within the window",
+    ),
     TopicSpec("captures", "news.captures", models.Capture, "capture_id", description="replayed documents"),
     TopicSpec("articles", "news.articles", models.Article, "article_id", 30 * DAY_MS, description="clean articles"),
     TopicSpec(
@@ -55,11 +79,44 @@ SPECS: tuple[TopicSpec, ...] = (
         1 * DAY_MS,
         description="articles repartitioned by content hash so exact duplicates meet",
     ),
+    TopicSpec(
+        "dedup_bands",
+        "news.articles.by-band",
+        BandProbe,
+        "band key",
+        1 * DAY_MS,
+        description="one message per LSH band of an article, so near-duplicate candidates meet",
+    ),
+    TopicSpec(
+        "dedup_decide",
+        "news.articles.dedup-decide",
+        DecideMessage,
+        "article_id",
+        1 * DAY_MS,
+        description="an article and the candidates of its bands, collected before the near-duplicate verdict",
+    ),
     TopicSpec("unique", "news.articles.unique", models.UniqueArticle, "article_id", 1 * DAY_MS),
     TopicSpec("dated", "news.articles.dated", models.DatedArticle, "article_id", 1 * DAY_MS),
     TopicSpec("duplicates", "news.duplicates", models.DedupVerdict, "article_id", 30 * DAY_MS),
     TopicSpec("enriched", "news.articles.enriched", models.EnrichedArticle, "article_id", 30 * DAY_MS, compacted=True),
     TopicSpec("claims", "news.claims", models.Claim, "claim_id", 30 * DAY_MS, compacted=True),
+    TopicSpec(
+        "stories_in",
+        "news.stories.in",
+        models.EnrichedArticle,
+        "story shard",
+        1 * DAY_MS,
+        description="enriched articles under one key, so every article meets every open story in one table",
+    ),
+    TopicSpec("stories", "news.stories", models.StoryAssignment, "article_id", 30 * DAY_MS, compacted=True),
+    TopicSpec(
+        "claim_updates",
+        "news.claims.updates",
+        models.ClaimUpdate,
+        "proposition_id",
+        30 * DAY_MS,
+        description="a later claim changed the stance on a proposition of a story",
+    ),
     TopicSpec("deadletter", "news.deadletter", models.DeadLetter, "trace_id", 30 * DAY_MS),
 )
 

@@ -30,7 +30,7 @@ class StreamTopics:
 
 
 def build_app(settings: Settings) -> faust.App:
-    from pipeline.stream import claims, datestamp, dedup
+    from pipeline.stream import claims, datestamp, dedup, stories
 
     topology = Topology.from_settings(settings)
     datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
@@ -49,7 +49,8 @@ def build_app(settings: Settings) -> faust.App:
         datadir=str(datadir),
     )
     topics = StreamTopics(app, topology)
-    dedup.register(app, topics)
+    dedup.register(app, topics, settings)
     datestamp.register(app, topics)
     claims.register(app, topics)
+    stories.register(app, topics)
     return app

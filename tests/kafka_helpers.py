@@ -1,0 +1,50 @@
+"""Helpers for tests against the real broker: free ports, reading topics, waiting on conditions."""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from confluent_kafka import TopicPartition
+
+from pipeline.codec import decode
+from pipeline.config import Settings
+from pipeline.kafka import clients
+from pipeline.models import Contract
+
+M = TypeVar("M", bound=Contract)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def read_topic(settings: Settings, topic: str, model: type[M], *, count: int, timeout_s: float = 60.0) -> list[M]:
+    """Every message of topic from the beginning, once at least count have arrived (or the deadline passed)."""
+    consumer = clients.consumer(settings, f"reader-{uuid.uuid4().hex}")
+    metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+    consumer.assign([TopicPartition(topic, p, 0) for p in metadata.partitions])
+    found: list[M] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(found) < count and time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and not message.error():
+                found.append(decode(model, message.value()))
+    finally:
+        consumer.close()
+    return found
+
+
+def wait_for(condition: Callable[[], bool], *, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(0.2)
