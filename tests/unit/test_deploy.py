@@ -34,7 +34,7 @@ def test_docker_compose_file_is_valid() -> None:
         [*command, "-f", str(ROOT / "docker-compose.yml"), "config"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    for service in ("kafka", "topics", "fetch", "stream", "prometheus", "grafana"):
+    for service in ("kafka", "topics", "scheduler", "fetch", "stream", "prometheus", "grafana"):
         assert f"  {service}:" in result.stdout
 
 
