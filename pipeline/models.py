@@ -62,7 +62,10 @@ class DateHint(Contract):
     """A date the extract stage found outside the body: metadata, byline, capture header."""
 
     text: str
-    source: Literal["metadata", "json-ld", "feed", "byline", "capture-header", "http", "page-top"]
+    source: Literal["metadata", "json-ld", "htmldate", "feed", "byline", "capture-header", "http", "page-top"]
+    role: Literal["published", "modified"] = Field(
+        "published", description="what the date is: the publication date or the last update (never a publication)"
+    )
 
 
 class Article(Contract):

@@ -20,13 +20,24 @@ from pipeline.datestamp.expressions import find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
 from pipeline.models import Article, DateHint, DateSource, DateStamp, Precision
 
-_PRIORITY: tuple[DateSource, ...] = ("capture-header", "json-ld", "metadata", "feed", "byline", "page-top", "http")
+_PRIORITY: tuple[DateSource, ...] = (
+    "capture-header",
+    "json-ld",
+    "metadata",
+    "feed",
+    "byline",
+    "htmldate",
+    "page-top",
+    "http",
+)
 _CONFIDENCE: dict[DateSource, float] = {
     "capture-header": 0.95,
     "json-ld": 0.9,
     "metadata": 0.9,
     "feed": 0.85,
     "byline": 0.85,
+    # htmldate reads the URL, <time> elements and date patterns of a page without date metadata.
+    "htmldate": 0.75,
     "page-top": 0.7,
     "http": 0.5,
 }
@@ -75,7 +86,7 @@ class _Published:
 
 def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp of ``article``; ``ingested_at`` is recorded as such, never as the publication date."""
-    published_hints = tuple(h for h in article.date_hints if not _UPDATED.match(h.text))
+    published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
     published = _from_hints(published_hints) or _inferred(article.text, ingested_at)
     modified = _modified(article.date_hints)
     order = date_order(article.language, article.url)
@@ -97,18 +108,34 @@ def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
         precision=published.precision,
         source=published.source,
         confidence=published.confidence,
-        modified_at=modified if modified is None or modified >= published.at else None,
+        modified_at=modified if modified is None or _not_before(modified, published) else None,
         ingested_at=ingested_at,
         expressions=tuple(find_date_expressions(article.text, base, order=order)),
     )
 
 
+def _is_modified(hint: DateHint) -> bool:
+    """An update time (in a modified field, or labelled "Updated: ..."): never the published date."""
+    return hint.role == "modified" or _UPDATED.match(hint.text) is not None
+
+
 def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
-    """When the page says it was updated ("Updated: May 7, 2025 10:02"); a labelled hint is never the published date."""
-    for hint in hints:
-        if _UPDATED.match(hint.text) and (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
-            return parsed[0]
+    """When the page says it was last updated, the most trusted source first."""
+    for source in _PRIORITY:
+        for hint in hints:
+            if hint.source != source or not _is_modified(hint):
+                continue
+            if (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
+                return parsed[0]
     return None
+
+
+def _not_before(modified: datetime, published: _Published) -> bool:
+    """An update is kept unless it precedes the publication, compared at the publication's precision
+    (a page dated only by day may be updated that same day, in any time zone)."""
+    if published.precision == "minute":
+        return modified >= published.at
+    return modified.date() >= published.at.date()
 
 
 def _published_text(at: datetime, precision: Precision) -> str:

@@ -12,8 +12,10 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from pipeline.extract.document import ExtractedText, ExtractError
+from pipeline.extract.html_date import htmldate_hint
 from pipeline.extract.metadata import PageMeta, page_meta
 from pipeline.extract.text_capture import guess_language
+from pipeline.models import DateHint
 
 MAX_HTML_CHARS = 5_000_000
 # Elements trafilatura will walk; beyond this a page is a dead letter, not a minute of CPU.
@@ -81,12 +83,21 @@ def _fallbacks(html: str, meta: PageMeta) -> list[Callable[[], str]]:
     return [lambda: meta.article_body or "", lambda: justext_text(html, meta.language)]
 
 
+def _date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
+    """The metadata's dates; htmldate only when they give no publication date (a minority of pages)."""
+    if any(hint.role == "published" for hint in meta.date_hints):
+        return meta.date_hints
+    found = htmldate_hint(tree, url)
+    return meta.date_hints if found is None else (*meta.date_hints, found)
+
+
 def extract_html(html: str, url: str | None) -> ExtractedText | None:
     """The main text and metadata of an HTML page, or None when no article is found."""
     if not html.strip():
         return None
     tree = parse(html)
     meta = page_meta(tree)
+    date_hints = _date_hints(tree, url, meta)
     strip_inert(tree)
     text = _paragraphs(main_text(tree, url), meta.title)
     for fallback in _fallbacks(html, meta):
@@ -101,6 +112,6 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
         author=meta.author,
         site=meta.site,
         language=meta.language or guess_language(text),
-        date_hints=meta.date_hints,
+        date_hints=date_hints,
         extractor="trafilatura",
     )

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
@@ -18,6 +19,7 @@ from pipeline.models import DateHint
 
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
 ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+ISO_TIMESTAMP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)")
 TITLE_SEPARATORS = re.compile(r"\s+[|–—:·-]\s+")
 LANG = re.compile(r"^([a-zA-Z]{2,3})\b")
 META_TITLE = ("og:title", "twitter:title")
@@ -34,6 +36,14 @@ META_DATE = (
     "dc.date.issued",
     "sailthru.date",
     "parsely-pub-date",
+)
+META_MODIFIED = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
 )
 
 
@@ -103,6 +113,18 @@ def _title(tree: HtmlElement, meta: dict[str, str], site: str | None, headline: 
     return max(parts, key=len) if parts else None
 
 
+def _modified(value: str) -> str | None:
+    """An ISO modification time as written (an update is worth its time of day), else its date."""
+    match = ISO_TIMESTAMP.match(value)
+    if match is None:
+        return None
+    try:
+        datetime.fromisoformat(match.group(1))
+    except ValueError:
+        return match.group(1)[:10]
+    return match.group(1)
+
+
 def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:
     hints = []
     published = article.get("datePublished")
@@ -111,6 +133,13 @@ def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...
     for key in META_DATE:
         if (match := ISO_DATE.match(meta.get(key, ""))) is not None:
             hints.append(DateHint(text=match.group(1), source="metadata"))
+            break
+    modified = article.get("dateModified")
+    if isinstance(modified, str) and (text := _modified(modified)):
+        hints.append(DateHint(text=text, source="json-ld", role="modified"))
+    for key in META_MODIFIED:
+        if text := _modified(meta.get(key, "")):
+            hints.append(DateHint(text=text, source="metadata", role="modified"))
             break
     return tuple(hints)
 

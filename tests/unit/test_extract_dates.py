@@ -1,0 +1,127 @@
+"""Dates of HTML pages: published and modified from JSON-LD and <meta>, htmldate when they say nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from pipeline.datestamp import stamp
+from pipeline.extract import extract
+from pipeline.models import Article, Capture, DateHint, DateStamp, stable_id
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+PLAIN_URL = "https://example.org/news/river-ferry-returns"
+BODY = (
+    "<p>The river ferry between the two market towns returned to service on Monday after a winter in dry dock, "
+    "the operator said, with a new engine and a wider deck for bicycles.</p>"
+    "<p>Commuters had driven a forty-minute detour over the inland bridge since November, and several shops on "
+    "the quay said trade had halved while the crossing was closed.</p>"
+    "<p>The operator plans a later evening sailing from the spring if passenger numbers recover.</p>"
+)
+
+
+def page(head: str = "", body_top: str = "") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>River ferry returns</title>{head}</head><body>'
+        f"<article><h1>River ferry returns</h1>{body_top}{BODY}</article>"
+        "<footer><p>Copyright 2023 Valley Courier</p></footer></body></html>"
+    )
+
+
+def json_ld(**fields: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "River ferry returns", **fields}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def extracted(html: str, url: str = PLAIN_URL) -> Article:
+    capture = Capture(capture_id=stable_id("test", html), source="test", url=url, content_type="text/html", body=html)
+    return extract(capture, now=NOW)
+
+
+def stamped(html: str, url: str = PLAIN_URL) -> DateStamp:
+    return stamp(extracted(html, url), ingested_at=NOW)
+
+
+def test_json_ld_published_and_modified() -> None:
+    html = page(json_ld(datePublished="2024-03-05T08:00:00Z", dateModified="2024-03-06T10:15:00Z"))
+    article = extracted(html)
+    assert DateHint(text="2024-03-05", source="json-ld") in article.date_hints
+    assert DateHint(text="2024-03-06T10:15:00Z", source="json-ld", role="modified") in article.date_hints
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published, result.source, result.precision) == ("2024-03-05", "json-ld", "day")
+    assert result.modified_at == datetime(2024, 3, 6, 10, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<meta property="article:modified_time" content="2024-03-06T10:15:00+01:00">',
+        '<meta property="og:updated_time" content="2024-03-06T10:15:00+01:00">',
+        '<meta itemprop="dateModified" content="2024-03-06T10:15:00+01:00">',
+    ],
+)
+def test_a_modified_time_alone_is_never_the_publication_date(tag: str) -> None:
+    article = extracted(page(tag))
+    assert [(h.source, h.role) for h in article.date_hints] == [("metadata", "modified")]
+    result = stamp(article, ingested_at=NOW)
+    assert result.modified_at == datetime(2024, 3, 6, 10, 15, tzinfo=timezone(timedelta(hours=1)))
+    assert (result.published_at, result.source, result.confidence) == (None, "unknown", 0.0)
+
+
+def test_a_modified_time_with_a_dated_url_keeps_both_apart() -> None:
+    url = "https://example.org/2024/03/05/river-ferry-returns"
+    result = stamped(page('<meta property="article:modified_time" content="2024-03-06T10:15:00Z">'), url)
+    assert (result.published, result.source) == ("2024-03-05", "htmldate")
+    assert result.modified_at == datetime(2024, 3, 6, 10, 15, tzinfo=UTC)
+
+
+def test_same_day_update_in_another_zone_is_kept() -> None:
+    html = page(json_ld(datePublished="2024-03-05", dateModified="2024-03-05T01:00:00+05:00"))
+    result = stamped(html)
+    assert result.published == "2024-03-05"
+    assert result.modified_at == datetime(2024, 3, 5, 1, tzinfo=timezone(timedelta(hours=5)))
+
+
+def test_date_in_the_url_only_comes_from_htmldate() -> None:
+    article = extracted(page(), "https://example.org/2024/03/05/river-ferry-returns")
+    assert article.date_hints == (DateHint(text="2024-03-05", source="htmldate"),)
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published, result.source, result.precision, result.confidence) == (
+        "2024-03-05",
+        "htmldate",
+        "day",
+        0.75,
+    )
+    assert result.modified_at is None
+
+
+def test_time_element_without_metadata_comes_from_htmldate() -> None:
+    result = stamped(page(body_top='<p class="byline">By Ana Ruiz, <time datetime="2024-03-05">March 5</time></p>'))
+    assert (result.published, result.source) == ("2024-03-05", "htmldate")
+
+
+def test_metadata_date_wins_and_htmldate_is_not_asked() -> None:
+    html = page('<meta property="article:published_time" content="2024-03-04T22:00:00Z">')
+    article = extracted(html, "https://example.org/2024/03/05/river-ferry-returns")
+    assert article.date_hints == (DateHint(text="2024-03-04", source="metadata"),)
+    assert stamp(article, ingested_at=NOW).source == "metadata"
+
+
+def test_a_page_without_a_date_has_none() -> None:
+    """Neither the copyright year in the footer nor the current date stands in for a publication date."""
+    article = extracted(page())
+    assert article.date_hints == ()
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published_at, result.published, result.source, result.modified_at) == (None, None, "unknown", None)
+    assert result.ingested_at == NOW
+
+
+def test_htmldate_ranks_after_the_byline() -> None:
+    article = extracted(page(), "https://example.org/2024/03/05/river-ferry-returns")
+    with_byline = article.model_copy(
+        update={"date_hints": (*article.date_hints, DateHint(text="March 4, 2024", source="byline"))}
+    )
+    result = stamp(with_byline, ingested_at=NOW)
+    assert (result.published, result.source) == ("2024-03-04", "byline")
