@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     fetch_backoff_max_s: float = Field(300.0, gt=0, description="cap on backoff and on Retry-After")
     fetch_max_redirects: int = Field(5, ge=0)
     fetch_max_in_flight: int = Field(256, ge=1, description="messages one fetch worker holds at once")
+    boilerplate_memory_entries: int = Field(
+        500_000, ge=1, description="entries of a fetch worker's site boilerplate memory (about 200 bytes each)"
+    )
+    boilerplate_min_pages: int = Field(3, ge=2, description="pages of one site a paragraph is on to be its boilerplate")
     feed_max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="feeds and sitemaps larger than this are refused")
     robots_ttl_s: float = Field(3600.0, gt=0)
     seen_window_s: float = Field(30 * 86400.0, gt=0, description="a URL fetched is not fetched again within this")

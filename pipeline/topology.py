@@ -11,6 +11,7 @@ from typing import Literal
 from pipeline import models
 from pipeline.config import Settings
 from pipeline.dedup.messages import BandProbe, DecideMessage
+from pipeline.extract.boilerplate import BoilerplateCount
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -19,6 +20,7 @@ Role = Literal[
     "fetch_retry",
     "fetch_seen",
     "captures",
+    "boilerplate",
     "articles",
     "dedup_keyed",
     "dedup_bands",
@@ -70,6 +72,15 @@ SPECS: tuple[TopicSpec, ...] = (
         description="every URL scheduled, by canonical URL: not fetched again within the window",
     ),
     TopicSpec("captures", "news.captures", models.Capture, "capture_id", description="replayed documents"),
+    TopicSpec(
+        "boilerplate",
+        "news.extract.boilerplate",
+        BoilerplateCount,
+        "site and paragraph hash",
+        30 * DAY_MS,
+        compacted=True,
+        description="the fetch workers' site boilerplate counts, read back when a worker starts",
+    ),
     TopicSpec("articles", "news.articles", models.Article, "article_id", 30 * DAY_MS, description="clean articles"),
     TopicSpec(
         "dedup_keyed",

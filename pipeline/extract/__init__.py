@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pipeline.extract.boilerplate import BoilerplateMemory
+from pipeline.extract.boilerplate import BoilerplateMemory, site_named, site_of
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html import extract_html
 from pipeline.extract.normalize import content_hash, normalize_text
@@ -44,10 +44,22 @@ def _clean(value: str | None) -> str | None:
     return normalize_text(value) or None if value else None
 
 
-def _forget_known_boilerplate(text: str, url: str | None, memory: BoilerplateMemory | None) -> str:
-    if memory is None or not url:
+def _site_and_page(capture: Capture, found: ExtractedText) -> tuple[str, str] | None:
+    """Where the memory counts a page: its URL's site, else the site its metadata names, else nowhere."""
+    if capture.url:
+        return site_of(capture.url), capture.url
+    if found.site and found.site.strip():
+        return site_named(found.site), "capture:" + capture.capture_id
+    return None
+
+
+def _forget_known_boilerplate(
+    text: str, capture: Capture, found: ExtractedText, memory: BoilerplateMemory | None
+) -> str:
+    where = _site_and_page(capture, found) if memory is not None else None
+    if memory is None or where is None:
         return text
-    return "\n\n".join(memory.filter(url, text.split("\n\n")))
+    return "\n\n".join(memory.filter_page(*where, text.split("\n\n")))
 
 
 def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None = None) -> Article:
@@ -56,7 +68,7 @@ def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None
     ``memory`` is the site-level boilerplate memory: the fetch worker passes one over its state
     store so that paragraphs repeated on many pages of a site are dropped as it learns them."""
     found = _extract_text(capture)
-    text = _forget_known_boilerplate(normalize_text(found.text), capture.url, memory) if found else ""
+    text = _forget_known_boilerplate(normalize_text(found.text), capture, found, memory) if found else ""
     if found is None or len(text) < MIN_ARTICLE_CHARS:
         raise ExtractError("no article text found", f"{len(text)} characters after cleaning")
     digest = content_hash(text)

@@ -9,18 +9,32 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from collections.abc import Iterable, MutableMapping
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pipeline.extract.normalize import hash_key
+from pipeline.models import Contract
 
 DEFAULT_MIN_PAGES = 3
 _NON_WORD = re.compile(r"\W+")
 
 
 def site_of(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
+    """The host without ``www.``, with the port when one is given: another port is another site."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+def site_named(name: str) -> str:
+    """The memory's site of a capture without a URL, from the site name its metadata gives."""
+    return "name:" + " ".join(name.lower().split())
 
 
 def _digest(*parts: str) -> str:
@@ -35,28 +49,46 @@ def page_key(url: str) -> str:
     return "u:" + _digest(url)
 
 
+class BoilerplateCount(Contract):
+    """One entry of the memory's store, keyed by its store key on the compacted boilerplate topic."""
+
+    schema_version: Literal[1] = 1
+    count: int
+
+
 class BoilerplateMemory:
-    """Counts, per site, the distinct pages each paragraph was seen on."""
+    """Counts, per site, the distinct pages each paragraph was seen on.
+
+    A page is named by its URL, or by any stable id when it has none (a replayed capture)."""
 
     def __init__(self, store: MutableMapping[str, int], *, min_pages: int = DEFAULT_MIN_PAGES) -> None:
         self.store = store
         self.min_pages = min_pages
+        # extraction runs in worker threads: learning a page must not interleave with another's
+        self._lock = threading.Lock()
 
     def seen_on(self, url: str, paragraph: str) -> int:
         return self.store.get(paragraph_key(site_of(url), paragraph), 0)
 
     def learn(self, url: str, paragraphs: Iterable[str]) -> None:
         """Count the page's paragraphs once per page: a page fetched again teaches nothing new."""
-        marker = page_key(url)
+        self.learn_page(site_of(url), url, paragraphs)
+
+    def learn_page(self, site: str, page: str, paragraphs: Iterable[str]) -> None:
+        marker = page_key(page)
         if self.store.get(marker):
             return
         self.store[marker] = 1
-        site = site_of(url)
         for key in {paragraph_key(site, p) for p in paragraphs if p.strip()}:
             self.store[key] = self.store.get(key, 0) + 1
 
     def filter(self, url: str, paragraphs: list[str]) -> list[str]:
         """The paragraphs not yet known as the site's boilerplate; the page is learnt first, so the
         ``min_pages``-th page carrying a paragraph is the first to lose it."""
-        self.learn(url, paragraphs)
-        return [p for p in paragraphs if self.seen_on(url, p) < self.min_pages]
+        return self.filter_page(site_of(url), url, paragraphs)
+
+    def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
+        with self._lock:
+            self.learn_page(site, page, paragraphs)
+            seen = [self.store.get(paragraph_key(site, p), 0) for p in paragraphs]
+        return [p for p, pages in zip(paragraphs, seen, strict=True) if pages < self.min_pages]

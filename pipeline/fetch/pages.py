@@ -11,7 +11,7 @@ import httpx
 
 from pipeline import metrics
 from pipeline.config import Settings
-from pipeline.extract import ExtractError, extract
+from pipeline.extract import BoilerplateMemory, ExtractError, extract
 from pipeline.extract.encoding import decode_html
 from pipeline.fetch.errors import FetchError
 from pipeline.fetch.http import PAGE_TYPES, Fetcher
@@ -27,12 +27,14 @@ Output = tuple[Role, str, Contract]
 
 @dataclass
 class PageFetch:
-    """What fetching a page needs: the guarded HTTP client, robots.txt, the per-host gate."""
+    """What fetching a page needs: the guarded HTTP client, robots.txt, the per-host gate, and the
+    site boilerplate memory extraction learns in."""
 
     fetcher: Fetcher
     robots: RobotsCache
     gate: HostGate
     settings: Settings
+    memory: BoilerplateMemory | None = None
 
     async def capture(self, request: FetchRequest) -> Capture:
         url = httpx.URL(request.url)
@@ -71,7 +73,7 @@ class PageFetch:
             await asyncio.sleep(max(0.0, (request.not_before - datetime.now(UTC)).total_seconds()))
         try:
             capture = await self.capture(request)
-            article = with_feed_hints(await extract_counted(capture), request)
+            article = with_feed_hints(await extract_counted(capture, self.memory), request)
             return "articles", article.article_id, article
         except FetchError as exc:
             return self._failed(request, exc)
@@ -89,10 +91,10 @@ class PageFetch:
         return _dead(request, "fetch", exc.reason, exc.detail, exc.status)
 
 
-async def extract_counted(capture: Capture) -> Article:
+async def extract_counted(capture: Capture, memory: BoilerplateMemory | None = None) -> Article:
     """extract() off the event loop, timed and counted in the extract metrics."""
     started = time.perf_counter()
-    article = await asyncio.to_thread(extract, capture, now=datetime.now(UTC))
+    article = await asyncio.to_thread(extract, capture, now=datetime.now(UTC), memory=memory)
     metrics.EXTRACT_SECONDS.observe(time.perf_counter() - started)
     metrics.EXTRACT_ARTICLES.labels(article.extractor).inc()
     return article

@@ -24,7 +24,8 @@ from pipeline import metrics
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
 from pipeline.extract import ExtractError
-from pipeline.fetch import http
+from pipeline.extract.lru_counts import LruCounts
+from pipeline.fetch import boilerplate_state, http
 from pipeline.fetch.ledger import Ledger, Partition
 from pipeline.fetch.pages import Output, PageFetch, extract_counted
 from pipeline.fetch.politeness import HostGate
@@ -50,7 +51,7 @@ async def handle(message: Message, topology: Topology, pages: PageFetch) -> Outp
             metrics.FETCH_MESSAGES.labels("capture").inc()
             capture = decode(Capture, message.value())
             trace, source = capture.capture_id, capture.source
-            article = await extract_counted(capture)
+            article = await extract_counted(capture, pages.memory)
             return "articles", article.article_id, article
         metrics.FETCH_MESSAGES.labels("url").inc()
         out = await pages.outcome(decode(FetchRequest, message.value()))
@@ -81,8 +82,16 @@ def _letter(trace: str, stage: str, source: str, reason: str, detail: str | None
 class FetchLoop:
     """Consumes, runs each message as a task, and commits done prefixes transactionally."""
 
-    def __init__(self, consumer: Consumer, producer: Producer, topology: Topology, pages: PageFetch) -> None:
+    def __init__(
+        self,
+        consumer: Consumer,
+        producer: Producer,
+        topology: Topology,
+        pages: PageFetch,
+        counts: LruCounts | None = None,
+    ) -> None:
         self.consumer, self.producer, self.topology, self.pages = consumer, producer, topology, pages
+        self.counts = counts
         self.ledger: Ledger[Output] = Ledger()
         self.tasks: dict[Partition, set[asyncio.Task[None]]] = {}
 
@@ -116,6 +125,8 @@ class FetchLoop:
         self.producer.begin_transaction()
         for role, key, payload in outputs:
             self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
+        if self.counts is not None:
+            boilerplate_state.produce_changes(self.producer, self.topology, self.counts)
         positions = [TopicPartition(topic, partition, offset) for (topic, partition), offset in offsets.items()]
         self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata(), 30)
         self.producer.commit_transaction(60)
@@ -170,8 +181,9 @@ async def _serve(
     producer.init_transactions(60)
     async with http.client(settings, transport) as client:
         fetcher = http.Fetcher(client, settings, resolver)
-        pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings)
-        loop = FetchLoop(consumer, producer, topology, pages)
+        memory, counts = boilerplate_state.memory(settings, topology)
+        pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings, memory)
+        loop = FetchLoop(consumer, producer, topology, pages, counts)
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)

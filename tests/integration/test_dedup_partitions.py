@@ -20,7 +20,7 @@ from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.runner import start_process, stop_process
 from pipeline.topology import Topology
 from tests.dedup_corpus import corpus
-from tests.integration.conftest import read_topic
+from tests.integration.conftest import read_topic, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -89,13 +89,20 @@ def test_near_duplicates_meet_across_partitions_and_survive_a_worker_restart(
     logs = [tmp_path / "worker-0.log", tmp_path / "worker-1.log"]
     # Each worker keeps its own local store directory, as it would on its own host.
     own = [config.model_copy(update={"cache_dir": tmp_path / f"worker-{i}"}) for i in range(2)]
-    workers = [start_process("worker", c, log) for c, log in zip(own, logs, strict=True)]
+    workers = [start_process("worker", own[0], logs[0])]
     try:
+        # The group settles before data flows (each join is a rebalance): see the note in _await_ready.
+        _await_ready(logs[0], 1)
+        workers.append(start_process("worker", own[1], logs[1]))
+        _await_ready(logs[1], 1)
+        _await_ready(logs[0], 2)
         produce(config, first)
         half = read_topic(config, topology.name("unique"), UniqueArticle, count=len(first) // 2, timeout_s=240)
         assert len(half) >= len(first) // 2, _tails(logs)
         assert stop_process(workers[1]) == 0 or workers[1].returncode is not None
+        restarted = _ready_count(logs[1])
         workers[1] = start_process("worker", own[1], logs[1])
+        _await_ready(logs[1], restarted + 1)
         produce(config, second)
         every = [a for a, _ in first + second]
         verdicts = collect_verdicts(config, {a.article_id for a in every}, timeout_s=300)
@@ -115,6 +122,19 @@ def test_near_duplicates_meet_across_partitions_and_survive_a_worker_restart(
     assert all(got[a.article_id][0] == "unique" for a, _ in first), "a distinct article was marked duplicate"
     assert all(d.similarity is not None and d.similarity >= config.dedup_threshold for d in duplicates)
     assert got == offline_verdicts(every)
+
+
+def _ready_count(log: Path) -> int:
+    return log.read_text(errors="replace").count("Recovery]: Worker ready") if log.exists() else 0
+
+
+def _await_ready(log: Path, times: int) -> None:
+    """Wait until a worker has finished its n-th rebalance.
+
+    faust-streaming can stop fetching when a member joins while messages are in flight (the
+    open upstream issue of consumers that stop after a rebalance); tests start the group first.
+    """
+    wait_for(lambda: _ready_count(log) >= times, timeout_s=120, what=f"{log.name} ready {times} times")
 
 
 def _tails(logs: list[Path]) -> str:

@@ -1,0 +1,77 @@
+"""The fetch workers' site boilerplate memory kept on Kafka: count updates go to the compacted
+``news.extract.boilerplate`` topic inside the worker's transactions, and a starting worker reads
+the topic back, so what the workers learnt survives restarts and rebalances.
+
+A worker reads every site's counts, not only its assigned hosts': partitions move between
+workers, captures of one site arrive on any partition, and the store's cap bounds what it keeps.
+"""
+
+from __future__ import annotations
+
+import time
+
+import structlog
+from confluent_kafka import KafkaError, Producer, TopicPartition
+
+from pipeline.codec import DecodeError, decode, encode
+from pipeline.config import Settings
+from pipeline.extract.boilerplate import BoilerplateCount, BoilerplateMemory
+from pipeline.extract.lru_counts import LruCounts
+from pipeline.kafka import clients
+from pipeline.kafka.admin import end_offsets
+from pipeline.topology import Topology
+
+log = structlog.get_logger(__name__)
+
+
+def memory(settings: Settings, topology: Topology) -> tuple[BoilerplateMemory, LruCounts]:
+    """A worker's memory over a capped store, filled from the topic."""
+    store = LruCounts(settings.boilerplate_memory_entries)
+    loaded = load(settings, topology, store)
+    log.info("boilerplate memory loaded", entries=len(store), read=loaded)
+    return BoilerplateMemory(store, min_pages=settings.boilerplate_min_pages), store
+
+
+def load(settings: Settings, topology: Topology, store: LruCounts, timeout_s: float = 120.0) -> int:
+    """Read the topic's committed counts into store; returns how many messages were read."""
+    topic = topology.name("boilerplate")
+    consumer = clients.consumer(settings, "news-ingest-boilerplate-loader", **{"enable.partition.eof": True})
+    read = 0
+    try:
+        pending = {tp.partition for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
+        consumer.assign([TopicPartition(topic, p, 0) for p in pending])
+        deadline = time.monotonic() + timeout_s
+        while pending and time.monotonic() < deadline:
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            error = message.error()
+            if error is not None:
+                if error.code() == KafkaError._PARTITION_EOF:
+                    pending.discard(int(message.partition() or 0))
+                continue
+            read += 1
+            _load_one(store, message.key(), message.value())
+        if pending:
+            log.warning("boilerplate memory not read to its end", partitions=sorted(pending))
+    finally:
+        consumer.close()
+    return read
+
+
+def _load_one(store: LruCounts, key: bytes | None, value: bytes | None) -> None:
+    if key is None:
+        return
+    try:
+        store.load(key.decode(), decode(BoilerplateCount, value).count)
+    except (DecodeError, UnicodeDecodeError):
+        log.warning("unreadable boilerplate count skipped", key=repr(key[:40]))
+
+
+def produce_changes(producer: Producer, topology: Topology, store: LruCounts) -> int:
+    """Produce the counts changed since the last call (inside the caller's transaction)."""
+    changes = store.drain()
+    topic = topology.name("boilerplate")
+    for key, count in changes.items():
+        producer.produce(topic, key=key.encode(), value=encode(BoilerplateCount(count=count)))
+    return len(changes)

@@ -1,0 +1,86 @@
+"""The fetch worker's site boilerplate memory: learning per site over a capped LRU store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pipeline.extract import BoilerplateMemory, extract
+from pipeline.extract.boilerplate import site_of
+from pipeline.extract.lru_counts import LruCounts
+from pipeline.models import Capture
+from pipeline.topology import Topology
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+SUPPORT = "Support our journalism: become a member today and help keep local reporting free for all of the valley."
+
+
+def story(n: int) -> str:
+    return f"Council meeting number {n} argued for hours about the harbour plan and what it would cost the town."
+
+
+def once(n: int) -> str:
+    return f"Residents interviewed after meeting number {n} said they would come back to hear the final vote."
+
+
+def page(n: int, extra: str = "", site_meta: str = "") -> str:
+    head = f'<head><meta property="og:site_name" content="{site_meta}"></head>' if site_meta else "<head></head>"
+    paragraphs = "".join(f"<p>{p}</p>" for p in (story(n), SUPPORT, extra or once(n)))
+    return f"<html>{head}<body><article>{paragraphs}</article></body></html>"
+
+
+def text(memory: BoilerplateMemory, n: int, url: str | None = "https://valley.example/story/{n}", **kw: str) -> str:
+    page_url = url.format(n=n) if url else None
+    body = page(n, **kw)
+    capture = Capture(capture_id=f"c{n}", source=f"s{n}", url=page_url, content_type="text/html", body=body)
+    return extract(capture, now=NOW, memory=memory).text
+
+
+def test_a_paragraph_on_three_pages_is_dropped_from_the_fourth_and_a_single_one_stays() -> None:
+    memory = BoilerplateMemory(LruCounts(1000), min_pages=3)
+    texts = [text(memory, n) for n in range(4)]
+    assert SUPPORT in texts[0] and SUPPORT in texts[1]
+    assert SUPPORT not in texts[3]
+    assert once(3) in texts[3] and story(3) in texts[3]
+    assert all(once(n) in texts[n] for n in range(4))
+
+
+def test_the_store_cap_evicts_the_least_recently_used_entry() -> None:
+    store = LruCounts(2)
+    store["a"], store["b"] = 1, 1
+    assert store["a"] == 1  # a is now the most recently used
+    store["c"] = 1
+    assert set(store) == {"a", "c"} and store.evicted == 1
+    assert store.drain() == {"a": 1, "c": 1}
+    store.load("d", 5)
+    assert store.drain() == {}  # loaded entries are not changes
+    assert set(store) == {"c", "d"}
+
+
+def test_a_memory_too_small_for_its_sites_forgets_what_it_learnt() -> None:
+    def second_page_keeps_support(cap: int) -> bool:
+        memory = BoilerplateMemory(LruCounts(cap), min_pages=2)
+        text(memory, 0)
+        text(memory, 5, url="https://elsewhere.example/{n}")  # a page marker and three paragraphs
+        return SUPPORT in text(memory, 1)
+
+    assert not second_page_keeps_support(1000)
+    assert second_page_keeps_support(4)
+
+
+def test_captures_without_a_url_learn_under_their_site_name_or_not_at_all() -> None:
+    memory = BoilerplateMemory(LruCounts(1000), min_pages=2)
+    assert SUPPORT in text(memory, 0, url=None, site_meta="Valley Herald")
+    assert SUPPORT not in text(memory, 1, url=None, site_meta="Valley Herald")
+    nameless = BoilerplateMemory(LruCounts(1000), min_pages=2)
+    assert all(SUPPORT in text(nameless, n, url=None) for n in range(3))
+    assert len(nameless.store) == 0
+
+
+def test_the_counts_topic_is_compacted() -> None:
+    spec = Topology().spec("boilerplate")
+    assert spec.config()["cleanup.policy"] == "compact,delete"
+
+
+def test_another_port_is_another_site() -> None:
+    assert site_of("https://www.valley.example/a") == "valley.example"
+    assert site_of("http://127.0.0.1:8001/a") != site_of("http://127.0.0.1:8002/a")
