@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -34,26 +34,30 @@ Paths = Annotated[list[Path], typer.Argument(help="files or directories (recurse
 Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line per document here")]
 
 
+@contextmanager
+def _broker_errors() -> Iterator[None]:
+    """A broker failure as a one-line error and exit code 1, not a traceback."""
+    try:
+        yield
+    except BrokerError as exc:
+        err.print(f"[red]broker: {exc}")
+        raise typer.Exit(1) from exc
+
+
 @broker_app.command("install")
 def broker_install() -> None:
     """Fetch the broker's jars from Maven Central into the cache (done once; start does it too)."""
     broker = LocalBroker.from_settings(Settings())
-    try:
+    with _broker_errors():
         console.print(f"Apache Kafka {broker.version} in {broker.ensure_libs()}")
-    except BrokerError as exc:
-        err.print(f"[red]broker: {exc}")
-        raise typer.Exit(1) from exc
 
 
 @broker_app.command("start")
 def broker_start() -> None:
     """Start the local broker (downloading it once) and wait until it answers."""
     broker = LocalBroker.from_settings(Settings())
-    try:
+    with _broker_errors():
         started = broker.start()
-    except BrokerError as exc:
-        err.print(f"[red]broker: {exc}")
-        raise typer.Exit(1) from exc
     console.print(f"broker {'started' if started else 'already running'} on {broker.bootstrap} (pid {broker.pid()})")
 
 
@@ -98,34 +102,35 @@ def schemas() -> None:
         console.print(str(path))
 
 
-@app.command()
-def worker() -> None:
-    """Run a Faust worker: the dedup, date-stamp and claims agents."""
-    import faust
-
+def _service_settings() -> Settings:
+    """Settings of a long-running process, once its topics exist and its /metrics is served."""
     from pipeline import metrics
     from pipeline.kafka.admin import ensure_topics
-    from pipeline.stream.app import build_app
     from pipeline.topology import Topology
 
     settings = Settings()
     ensure_topics(settings, Topology.from_settings(settings))
     metrics.serve(settings.metrics_host, settings.metrics_port)
+    return settings
+
+
+@app.command()
+def worker() -> None:
+    """Run a Faust worker: the dedup, date-stamp and claims agents."""
+    import faust
+
+    from pipeline.stream.app import build_app
+
+    settings = _service_settings()
     faust.Worker(build_app(settings), loglevel="info").execute_from_commandline()
 
 
 @app.command()
 def fetch() -> None:
     """Run a fetch worker: URLs and captures in, clean articles (or dead letters) out."""
-    from pipeline import metrics
     from pipeline.fetch.worker import run
-    from pipeline.kafka.admin import ensure_topics
-    from pipeline.topology import Topology
 
-    settings = Settings()
-    ensure_topics(settings, Topology.from_settings(settings))
-    metrics.serve(settings.metrics_host, settings.metrics_port)
-    run(settings)
+    run(_service_settings())
 
 
 @sources_app.command("add")

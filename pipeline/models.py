@@ -278,6 +278,11 @@ class ProcessResult(Contract):
     claims: tuple[Claim, ...]
     dead_letter: DeadLetter | None = None
 
+    @classmethod
+    def failed(cls, letter: DeadLetter) -> ProcessResult:
+        """The result of a document that ended as a dead letter."""
+        return cls(source=letter.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=letter)
+
 
 PAYLOADS: tuple[type[Contract], ...] = (
     FetchRequest,

@@ -21,9 +21,7 @@ def process_capture(capture: Capture, seen: dedup.DedupStores, *, now: datetime)
         letter = DeadLetter.create(
             trace_id=capture.capture_id, stage="extract", source=capture.source, reason=exc.reason, failed_at=now
         )
-        return ProcessResult(
-            source=capture.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=letter
-        )
+        return ProcessResult.failed(letter)
     verdict = dedup.judge(article, seen, now=now)
     if verdict.verdict not in ("unique", "update"):
         return ProcessResult(source=capture.source, article=article, dedup=verdict, datestamp=None, claims=())
@@ -36,8 +34,6 @@ def process_paths(paths: Iterable[Path], *, max_bytes: int) -> Iterator[ProcessR
     seen = dedup.DedupStores()
     for item in read_all(paths, max_bytes=max_bytes):
         if isinstance(item, DeadLetter):
-            yield ProcessResult(
-                source=item.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=item
-            )
+            yield ProcessResult.failed(item)
         else:
             yield process_capture(item, seen, now=datetime.now(UTC))

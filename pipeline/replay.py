@@ -74,9 +74,7 @@ def as_result(topology: Topology, message: Message) -> tuple[str, ProcessResult]
             source=verdict.source, article=None, dedup=verdict, datestamp=None, claims=()
         )
     letter = decode(DeadLetter, message.value())
-    return letter.trace_id, ProcessResult(
-        source=letter.source, article=None, dedup=None, datestamp=None, claims=(), dead_letter=letter
-    )
+    return letter.trace_id, ProcessResult.failed(letter)
 
 
 def replay(
