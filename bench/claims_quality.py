@@ -153,7 +153,7 @@ def run(data: Path, split: str, limit: int | None) -> tuple[Tally, int, float]:
     dates = load_dates(data)
     tally = Tally()
     texts = sorted((data / split / "text").glob("*.txt"))[:limit]
-    seconds = 0.0
+    seconds, scored = 0.0, 0
     for path in texts:
         name = path.stem
         annotations = sorted((data / split / "attributions").glob(f"{name}_*.ann"))
@@ -166,7 +166,8 @@ def run(data: Path, split: str, limit: int | None) -> tuple[Tally, int, float]:
         found = find_located_claims(article, date_stamp)
         seconds += time.perf_counter() - started
         score_article(text, parse_ann(annotations[0]), found, tally, name)
-    return tally, len(texts), seconds
+        scored += 1
+    return tally, scored, seconds
 
 
 def ratio(a: int, b: int) -> float:
