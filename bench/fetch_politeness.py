@@ -18,9 +18,10 @@ import statistics
 import sys
 import time
 import tracemalloc
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,7 +34,7 @@ from pipeline.fetch.pages import PageFetch  # noqa: E402
 from pipeline.fetch.politeness import HostGate  # noqa: E402
 from pipeline.fetch.robots import RobotsCache  # noqa: E402
 from pipeline.models import FetchRequest  # noqa: E402
-from tests.integration.fetch_site import Host, html  # noqa: E402
+from tests.integration.fetch_site import Host, gzip_bomb, html  # noqa: E402
 from tests.unit.test_fetch_logic import BOMB  # noqa: E402
 
 TEXT = [
@@ -51,7 +52,7 @@ async def one_run(hosts: list[Host], pages: int, settings: Settings) -> float:
         now = datetime.now(UTC)
         requests = [FetchRequest.for_url(f"{hosts[i % len(hosts)].url}/p{i}", now) for i in range(pages)]
         for host in hosts:  # robots.txt cached before timing, as in a long-running worker
-            await fetch.robots.rules(http.httpx.URL(host.url))
+            await fetch.robots.rules(httpx.URL(host.url))
         started = time.perf_counter()
         outs = await asyncio.gather(*(fetch.outcome(r) for r in requests))
         elapsed = time.perf_counter() - started
@@ -61,9 +62,7 @@ async def one_run(hosts: list[Host], pages: int, settings: Settings) -> float:
 
 
 def bombs() -> None:
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = bytes(1 << 24)
-    bomb = b"".join(packer.compress(block) for _ in range(64)) + packer.flush()
+    bomb = gzip_bomb(1 << 30)
     times, peaks = [], []
     for _ in range(5):
         tracemalloc.start()

@@ -26,7 +26,7 @@ class BoundedBody:
         if encoding not in _WBITS and encoding != "identity":
             raise FetchError(f"content encoding not accepted: {encoding}", status=status)
         self.limit, self.status = limit, status
-        self._wbits = _WBITS.get(encoding)
+        self._wbits = _WBITS.get(encoding, 0)
         self._inflater = zlib.decompressobj(self._wbits) if self._wbits else None
         self._out = bytearray()
 
@@ -44,11 +44,7 @@ class BoundedBody:
             if self._inflater.eof and self._inflater.unused_data:
                 # another gzip member follows: concatenated members are one stream
                 data = self._inflater.unused_data
-                self._inflater = zlib.decompressobj(self._inflater_wbits())
-
-    def _inflater_wbits(self) -> int:
-        assert self._wbits is not None  # noqa: S101 - only called while inflating
-        return self._wbits
+                self._inflater = zlib.decompressobj(self._wbits)
 
     def _append(self, piece: bytes) -> None:
         if len(self._out) + len(piece) > self.limit:

@@ -19,6 +19,7 @@ from trafilatura.feeds import FeedParameters, determine_feed
 
 from pipeline.fetch.body import gunzip_capped
 from pipeline.fetch.errors import FetchError
+from pipeline.fetch.robots import origin
 
 MAX_ENTRIES = 5000
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
@@ -88,9 +89,9 @@ def parse_sitemap(tree: Element) -> tuple[list[Entry], list[str]]:
     for node in list(tree)[:MAX_ENTRIES]:
         fields = {_local(child.tag): child for child in node.iter()}
         loc = fields.get("loc")
-        if loc is None or not (loc.text or "").strip():
+        url = (loc.text or "").strip() if loc is not None else ""
+        if not url:
             continue
-        url = (loc.text or "").strip()
         if _local(node.tag) == "sitemap":
             children.append(url)
             continue
@@ -102,5 +103,4 @@ def parse_sitemap(tree: Element) -> tuple[list[Entry], list[str]]:
 def discover_feeds(html: str, url: str) -> list[str]:
     """Feed links of a start page (trafilatura's discovery)."""
     parsed = httpx.URL(url)
-    base = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
-    return determine_feed(html, FeedParameters(base, parsed.host, url))
+    return determine_feed(html, FeedParameters(origin(parsed), parsed.host, url))

@@ -11,14 +11,14 @@ import httpx
 
 from pipeline.config import Settings
 from pipeline.fetch.body import BoundedBody
-from pipeline.fetch.errors import Blocked, FetchError
+from pipeline.fetch.errors import FetchError
 from pipeline.fetch.retry import RETRYABLE_STATUS, retry_after_s
 from pipeline.fetch.ssrf import AddressPolicy, Resolver, pinned, safe_address, system_resolver
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 HopCheck = Callable[[httpx.URL], Awaitable[None]]
 
-__all__ = ["Blocked", "FetchError", "Fetched", "Fetcher", "PAGE_TYPES"]
+__all__ = ["FetchError", "Fetched", "Fetcher", "PAGE_TYPES"]
 
 
 @dataclass(frozen=True)

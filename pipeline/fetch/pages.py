@@ -19,7 +19,7 @@ from pipeline.fetch.politeness import HostGate, host_delay
 from pipeline.fetch.retry import next_attempt
 from pipeline.fetch.robots import RobotsCache, origin
 from pipeline.fetch.ssrf import check_scheme
-from pipeline.models import Article, Capture, Contract, DateHint, DeadLetter, FetchRequest
+from pipeline.models import Article, Capture, Contract, DateHint, DeadLetter, FetchRequest, Stage
 from pipeline.topology import Role
 
 Output = tuple[Role, str, Contract]
@@ -78,7 +78,7 @@ class PageFetch:
         except FetchError as exc:
             return self._failed(request, exc)
         except ExtractError as exc:
-            return _dead(request, "extract", exc.reason, None, None)
+            return dead_letter(request.request_id, "extract", request.url, exc.reason)
 
     def _failed(self, request: FetchRequest, exc: FetchError) -> Output:
         now = datetime.now(UTC)
@@ -87,8 +87,8 @@ class PageFetch:
             if retry is not None:
                 return "fetch_retry", host_key(request.url), retry
             reason = f"{exc.reason} (after {request.attempt + 1} attempts)"
-            return _dead(request, "fetch", reason, exc.detail, exc.status)
-        return _dead(request, "fetch", exc.reason, exc.detail, exc.status)
+            return dead_letter(request.request_id, "fetch", request.url, reason, exc.detail, exc.status)
+        return dead_letter(request.request_id, "fetch", request.url, exc.reason, exc.detail, exc.status)
 
 
 async def extract_counted(capture: Capture, memory: BoilerplateMemory | None = None) -> Article:
@@ -100,17 +100,20 @@ async def extract_counted(capture: Capture, memory: BoilerplateMemory | None = N
     return article
 
 
-def _dead(request: FetchRequest, stage: str, reason: str, detail: str | None, status: int | None) -> Output:
+def dead_letter(
+    trace: str, stage: Stage, source: str, reason: str, detail: str | None = None, status: int | None = None
+) -> Output:
+    """The dead letter of a message that cannot become an article, keyed by its trace."""
     letter = DeadLetter.create(
-        trace_id=request.request_id,
-        stage=stage,  # type: ignore[arg-type]
-        source=request.url,
+        trace_id=trace,
+        stage=stage,
+        source=source,
         reason=reason,
         detail=detail,
         http_status=status,
         failed_at=datetime.now(UTC),
     )
-    return "deadletter", letter.trace_id, letter
+    return "deadletter", trace, letter
 
 
 def with_feed_hints(article: Article, request: FetchRequest) -> Article:

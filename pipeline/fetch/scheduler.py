@@ -39,8 +39,6 @@ class PollState:
     due: float = 0.0
     etag: str | None = None
     last_modified: str | None = None
-    polls: int = 0
-    not_modified: int = 0
 
 
 def adapt_interval(interval_s: float, changed: bool, min_s: float, max_s: float) -> float:
@@ -104,7 +102,6 @@ class Scheduler:
 
     async def poll(self, source: Source) -> int:
         state = self.state(source)
-        state.polls += 1
         try:
             entries = await self._entries(source, state)
         except FetchError as exc:
@@ -124,7 +121,6 @@ class Scheduler:
             conditional["If-Modified-Since"] = state.last_modified
         fetched = await self.get(source.url, conditional)
         if fetched.not_modified:
-            state.not_modified += 1
             return None
         state.etag = fetched.headers.get("etag") or state.etag
         state.last_modified = fetched.headers.get("last-modified") or state.last_modified
@@ -151,9 +147,10 @@ class Scheduler:
 
     async def get(self, url: str, headers: dict[str, str]) -> Fetched:
         """A polite GET of a feed or sitemap: robots.txt obeyed, one request at a time per host."""
-        host = origin(httpx.URL(url))
+        target = httpx.URL(url)
+        host = origin(target)
         async with self.gate.lock(host):
-            crawl_delay = await self.robots.check(httpx.URL(url))
+            crawl_delay = await self.robots.check(target)
             await self.gate.wait_turn(host)
             try:
                 limit = self.settings.feed_max_bytes

@@ -14,7 +14,6 @@ import signal
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
 
 import httpx
 import structlog
@@ -27,12 +26,12 @@ from pipeline.extract import ExtractError
 from pipeline.extract.lru_counts import LruCounts
 from pipeline.fetch import boilerplate_state, http
 from pipeline.fetch.ledger import Ledger, Partition
-from pipeline.fetch.pages import Output, PageFetch, extract_counted
+from pipeline.fetch.pages import Output, PageFetch, dead_letter, extract_counted
 from pipeline.fetch.politeness import HostGate
 from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
-from pipeline.models import Capture, DeadLetter, FetchRequest, stable_id
+from pipeline.models import Capture, FetchRequest, stable_id
 from pipeline.topology import Role, Topology
 
 log = structlog.get_logger(__name__)
@@ -54,29 +53,16 @@ async def handle(message: Message, topology: Topology, pages: PageFetch) -> Outp
             article = await extract_counted(capture, pages.memory)
             return "articles", article.article_id, article
         metrics.FETCH_MESSAGES.labels("url").inc()
-        out = await pages.outcome(decode(FetchRequest, message.value()))
-        return out
+        return await pages.outcome(decode(FetchRequest, message.value()))
     except DecodeError as exc:
-        return _letter(trace, "fetch", source, "undecodable message", str(exc)[:2000])
+        return dead_letter(trace, "fetch", source, "undecodable message", str(exc)[:2000])
     except ExtractError as exc:
-        return _letter(trace, "extract", source, exc.reason, None)
+        return dead_letter(trace, "extract", source, exc.reason)
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the worker
         log.exception("unexpected failure", source=source)
-        return _letter(trace, "fetch", source, f"unexpected {type(exc).__name__}", str(exc)[:2000])
+        return dead_letter(trace, "fetch", source, f"unexpected {type(exc).__name__}", str(exc)[:2000])
     finally:
         metrics.STAGE_SECONDS.labels("fetch").observe(time.perf_counter() - started)
-
-
-def _letter(trace: str, stage: str, source: str, reason: str, detail: str | None) -> Output:
-    letter = DeadLetter.create(
-        trace_id=trace,
-        stage=stage,  # type: ignore[arg-type]
-        source=source,
-        reason=reason,
-        detail=detail,
-        failed_at=datetime.now(UTC),
-    )
-    return "deadletter", trace, letter
 
 
 class FetchLoop:

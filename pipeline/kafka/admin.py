@@ -11,6 +11,8 @@ from confluent_kafka.cimpl import NewTopic
 from pipeline.config import Settings
 from pipeline.topology import Topology
 
+_NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
+
 
 def admin_client(settings: Settings) -> AdminClient:
     return AdminClient({"bootstrap.servers": settings.bootstrap})
@@ -84,6 +86,3 @@ def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 30.0) -> list
                 time.sleep(0.1)
         ends.append(TopicPartition(topic, partition, high))
     return ends
-
-
-_NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}

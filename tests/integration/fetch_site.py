@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -113,6 +114,25 @@ def html(title: str, paragraphs: list[str]) -> Reply:
 <article><h1>{title}</h1>{body}</article>
 <footer>Copyright 2025 Local Gazette. All rights reserved. Privacy. Terms.</footer></body></html>"""
     return Reply(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def gzip_bomb(size: int) -> bytes:
+    """A gzip body that inflates to size bytes of zeros (a multiple of 16 MiB)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 24)
+    return b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
+
+
+class StubResolver:
+    """A resolver answering from a table (no answer: unresolved), remembering every host asked."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        return self.table.get(host, [])
 
 
 def read_all(settings: Settings, topic: str, model: type[M], timeout_s: float = 30.0) -> list[M]:

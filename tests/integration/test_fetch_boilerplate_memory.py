@@ -17,7 +17,7 @@ from pipeline.kafka import clients
 from pipeline.models import Article, FetchRequest
 from pipeline.topology import Topology
 from tests.integration.conftest import read_topic
-from tests.integration.fetch_site import Host, Reply, html, read_all
+from tests.integration.fetch_site import Host, html, read_all
 
 pytestmark = pytest.mark.integration
 
@@ -34,8 +34,7 @@ def story(n: int) -> list[str]:
 
 @pytest.fixture
 def gazette() -> Iterator[Host]:
-    routes: dict[str, Reply] = {f"/story/{n}": html(f"Story {n}", story(n)) for n in range(6)}
-    host = Host(dict(routes))
+    host = Host({f"/story/{n}": html(f"Story {n}", story(n)) for n in range(6)})
     yield host
     host.close()
 

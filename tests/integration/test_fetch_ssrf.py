@@ -7,7 +7,6 @@ no traffic is ever sent anywhere but 127.0.0.1.
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from pipeline.fetch.worker import run
 from pipeline.models import Article, DeadLetter, FetchRequest
 from pipeline.topology import Topology
 from tests.integration.conftest import wait_for
-from tests.integration.fetch_site import Host, Reply, html, read_all
+from tests.integration.fetch_site import Host, Reply, StubResolver, gzip_bomb, html, read_all
 
 pytestmark = pytest.mark.integration
 
@@ -51,21 +50,6 @@ class Recording(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-class StubResolver:
-    def __init__(self, table: dict[str, list[str]]) -> None:
-        self.table, self.asked = table, []  # type: ignore[var-annotated]
-
-    async def __call__(self, host: str, port: int) -> list[str]:
-        self.asked.append(host)
-        return self.table.get(host, [])
-
-
-def gzip_bomb(size: int) -> bytes:
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = bytes(1 << 24)
-    return b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,6 +15,7 @@ from pipeline.kafka import clients
 from pipeline.models import Article, DeadLetter, FetchRequest
 from pipeline.topology import Topology
 from tests.integration.conftest import read_topic
+from tests.integration.fetch_site import Host, Reply
 
 pytestmark = pytest.mark.integration
 
@@ -32,32 +32,17 @@ by twenty minutes for thousands of people living in the northern districts.</p><
 <footer>Copyright 2025 City News. All rights reserved.</footer></body></html>"""
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path == "/bridge":
-            body, status, kind = PAGE.encode(), 200, "text/html; charset=utf-8"
-        elif self.path == "/file.pdf":
-            body, status, kind = b"%PDF-1.4 binary", 200, "application/pdf"
-        else:
-            body, status, kind = b"not here", 404, "text/plain"
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    # any other path is a 404 (text/plain)
+    host = Host(
+        {
+            "/bridge": Reply(200, PAGE.encode(), {"Content-Type": "text/html; charset=utf-8"}),
+            "/file.pdf": Reply(200, b"%PDF-1.4 binary", {"Content-Type": "application/pdf"}),
+        }
+    )
+    yield host.url
+    host.close()
 
 
 def test_urls_become_articles_or_dead_letters_with_the_status(settings: Settings, site: str) -> None:

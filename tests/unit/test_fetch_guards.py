@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import tracemalloc
-import zlib
 
 import httpx
 import pytest
@@ -15,6 +14,7 @@ from pipeline.fetch.body import BoundedBody, TooLarge, gunzip_capped
 from pipeline.fetch.errors import Blocked, FetchError
 from pipeline.fetch.http import Fetcher
 from pipeline.fetch.ssrf import AddressPolicy
+from tests.integration.fetch_site import StubResolver, gzip_bomb
 
 SETTINGS = Settings(fetch_allow_addresses="127.0.0.1", fetch_timeout_s=5)
 PAGE = b"<html><body><p>hello</p></body></html>"
@@ -31,21 +31,12 @@ class Recorder:
         return self.routes.get(request.url.path, httpx.Response(404))
 
 
-class Resolver:
-    def __init__(self, table: dict[str, list[str]]) -> None:
-        self.table, self.asked = table, []  # type: ignore[var-annotated]
-
-    async def __call__(self, host: str, port: int) -> list[str]:
-        self.asked.append(host)
-        return self.table.get(host, [])
-
-
 def fetch(url: str, routes: dict[str, httpx.Response], table: dict[str, list[str]]) -> tuple[object, Recorder]:
     recorder = Recorder(routes)
 
     async def go() -> object:
         async with httpx.AsyncClient(transport=httpx.MockTransport(recorder)) as client:
-            fetcher = Fetcher(client, SETTINGS, Resolver(table))
+            fetcher = Fetcher(client, SETTINGS, StubResolver(table))
             try:
                 return await fetcher.get(url, accept=("text/html",), max_bytes=1 << 20)
             except FetchError as exc:
@@ -122,14 +113,8 @@ def test_the_allow_list_admits_networks() -> None:
     assert AddressPolicy().refusal("93.184.215.14") is None
 
 
-def _gzip_bomb(size: int) -> bytes:
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = bytes(1 << 24)
-    return b"".join(packer.compress(block) for _ in range(size // len(block))) + packer.flush()
-
-
 def test_a_gigabyte_gzip_bomb_is_refused_within_bounded_memory() -> None:
-    bomb = _gzip_bomb(1 << 30)
+    bomb = gzip_bomb(1 << 30)
     assert len(bomb) < 2 << 20
     tracemalloc.start()
     try:
