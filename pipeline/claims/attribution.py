@@ -100,6 +100,7 @@ _CONTENT_END = re.compile(
     r",[\"”’]?\s+(?:according\s+to|citing|" + "|".join(PARTICIPLE_CUES) + r")\b|\s+according\s+to\b"
 )
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
+_TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -297,7 +298,7 @@ def _opens_quote(sentence: str) -> bool:
 def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
     first = words[0].lower().strip('“"') if words else ""
-    stop = BARE_CLAUSE_STOP | OBJECT_STARTERS if cue in ("told", "tells") else BARE_CLAUSE_STOP
+    stop = _TOLD_STOP if cue in ("told", "tells") else BARE_CLAUSE_STOP
     return len(words) >= 3 and first not in stop
 
 

@@ -89,7 +89,9 @@ class _ClaimFinder:
             return None
         self.resolver.observe(speaker)
         said = self._stated(attribution, sentence, index)
-        event = self.dates.within(sentence.start + attribution.content_start, sentence.start + attribution.content_end)
+        content_start = sentence.start + attribution.content_start
+        content_end = sentence.start + attribution.content_end
+        event = self.dates.within(content_start, content_end)
         modality = modality_of(text, attribution.cue)
         return Claim(
             claim_id=stable_id(self.article.article_id, speaker.name, attribution.cue, text),
@@ -108,8 +110,8 @@ class _ClaimFinder:
             end=sentence.end,
             checkworthiness=checkworthiness(text, modality, _identified(speaker), bool(event)),
             entities=entities_of(text),
-            content_start=sentence.start + attribution.content_start,
-            content_end=sentence.start + attribution.content_end,
+            content_start=content_start,
+            content_end=content_end,
         )
 
     def _stated(self, attribution: Attribution, sentence: Sentence, index: int) -> _Said | None:
@@ -133,7 +135,7 @@ class _ClaimFinder:
 def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
     cue = (base + attribution.cue_start, base + attribution.cue_start + len(attribution.cue))
     speaker = (base + attribution.speaker_start, base + attribution.speaker_start + len(attribution.speaker))
-    return Located(claim, cue, speaker, (claim.content_start or base, claim.content_end or base))
+    return Located(claim, cue, speaker, (base + attribution.content_start, base + attribution.content_end))
 
 
 def _speaker_named(speaker: Speaker) -> bool:

@@ -20,9 +20,9 @@ _HARD_PUNCT = frozenset(',;:“”"()[]—–')
 _POSSESSIVE = re.compile(r"(?<=\w)[’'](?:s|(?<=s[’']))$")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _CONNECTORS = frozenset({"of", "for"})
-# Words that open a clause in the role of an adjunct (not a subject): skip that clause.
-_ADJUNCT_OPENERS = CLAUSE_OPENERS - {"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile"}
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
+# Words that open a clause in the role of an adjunct (not a subject): skip that clause.
+_ADJUNCT_OPENERS = CLAUSE_OPENERS - _CONJUNCTIONS
 
 
 class Part(Enum):

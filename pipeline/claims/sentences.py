@@ -29,7 +29,6 @@ class Sentence:
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)|\n")
 _NEXT_WORD = re.compile(r"\s*([\"“‘(\[]?)(\S*)")
-_OPENING = frozenset('"“‘([')
 _QUOTE_PAIR = re.compile(r"“[^”\n]{0,1200}”|\"[^\"\n]{0,1200}\"|''(?:(?!'')[^\n]){0,1200}''")
 
 

@@ -24,6 +24,7 @@ from pipeline.claims.lexicon import (
     OUTLET_HEADS,
     OUTLET_NAMES,
     PERSON_HEADS,
+    PRONOUNS,
     SOURCE_HEADS,
     TITLE_WORDS,
 )
@@ -36,6 +37,8 @@ _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$|^(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)?$")
 _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "government", "military", "army"}
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
+_PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
+_GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
 # Pronouns with no single referent to resolve to ("they" may be a government or its officials).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
@@ -169,7 +172,7 @@ class SpeakerResolver:
         full = self.full_name(base_word(run[0]), position)
         if full is not None:
             return Speaker(name=full, role=role or self.roles.get(full), kind="person")
-        person_role = bool(prefix) and base_word(prefix[-1]).lower() in PERSON_HEADS | TITLE_WORDS
+        person_role = bool(prefix) and base_word(prefix[-1]).lower() in _PERSON_ROLES
         return Speaker(name=name, role=role, kind="person" if person_role else "unknown")
 
     def full_name(self, word: str, position: int) -> str | None:
@@ -200,7 +203,7 @@ class SpeakerResolver:
     def observe_subject(self, phrase: str, position: int) -> None:
         """A sentence subject that names a person becomes the referent of a later "he"/"she"."""
         words = phrase.split()
-        if not words or words[0].lower() in {"he", "she", "it", "they"}:
+        if not words or words[0].lower() in PRONOUNS:
             return
         words[-1] = base_word(words[-1])
         speaker = self.describe(words, position)
@@ -223,7 +226,7 @@ def _unnamed(words: list[str]) -> Speaker | None:
         return Speaker(name=name, kind="organisation")
     if head in OUTLET_HEADS:
         return Speaker(name=name, kind="outlet")
-    if head in SOURCE_HEADS or head in DOCUMENT_HEADS or _plural_of(head, PERSON_HEADS | SOURCE_HEADS):
+    if head in SOURCE_HEADS or head in DOCUMENT_HEADS or _plural_of(head, _GROUP_HEADS):
         return Speaker(name=name, kind="unknown")  # a group ("top advisers") or an unnamed source
     return None
 

@@ -46,7 +46,8 @@ def assign_story(
     terms = top_terms(text, params.terms_per_article)
     best: dict[str, Any] | None = None
     best_score = 0.0
-    for key in [k for k in store if k.startswith(_PREFIX)]:
+    keys = [k for k in store if k.startswith(_PREFIX)]
+    for key in keys:
         story = store[key]
         score = overlap(terms, story["terms"]) * decay(day, story, params.half_life_days)
         if score > best_score:
@@ -57,6 +58,8 @@ def assign_story(
     else:
         opened = False
     _join(store, best, terms, day, params)
+    joined_key = _PREFIX + best["story_id"]
+    _evict(store, keys if joined_key in keys else [*keys, joined_key], params.max_stories)
     return Joined(best["story_id"], opened, round(best_score, 4))
 
 
@@ -91,11 +94,10 @@ def _join(
         "articles": story["articles"] + 1,
         "touched": sequence,
     }
-    _evict(store, params.max_stories)
 
 
-def _evict(store: MutableMapping[str, Any], limit: int) -> None:
-    keys = [k for k in store if k.startswith(_PREFIX)]
+def _evict(store: MutableMapping[str, Any], keys: list[str], limit: int) -> None:
+    """Past ``limit`` stories (``keys``: every story key in ``store``), drop the least recently joined."""
     if len(keys) <= limit:
         return
     oldest = min(keys, key=lambda k: int(store[k]["touched"]))

@@ -50,8 +50,9 @@ def point_of(claim: Claim) -> TimelinePoint | None:
 
 
 def similarity(a: Terms, b: Terms) -> float:
-    smaller = min(len(a.all), len(b.all))
-    return len(a.all & b.all) / smaller if smaller else 0.0
+    a_all, b_all = a.all, b.all
+    smaller = min(len(a_all), len(b_all))
+    return len(a_all & b_all) / smaller if smaller else 0.0
 
 
 def add_claim(
@@ -66,8 +67,15 @@ def add_claim(
     terms, subject = terms_of(claim.text), sorted(subject_of(claim.text))
     index = _best(propositions, terms, subject, params)
     if index is None:
-        propositions.append({"id": claim.claim_id, "subject": subject, "names": sorted(terms.names)})
-        propositions[-1].update(words=sorted(terms.words), points=[])
+        propositions.append(
+            {
+                "id": claim.claim_id,
+                "subject": subject,
+                "names": sorted(terms.names),
+                "words": sorted(terms.words),
+                "points": [],
+            }
+        )
         index = len(propositions) - 1
     proposition = dict(propositions[index])
     before = [TimelinePoint.model_validate(p) for p in proposition["points"]]
@@ -77,10 +85,11 @@ def add_claim(
     proposition["points"] = [p.model_dump(mode="json") for p in after]
     propositions[index] = proposition
     store[key] = propositions[-params.max_propositions :]
-    if len(stance_changes(after)) < 2:
+    changes = stance_changes(after)
+    if len(changes) < 2:
         return None
-    changed = _ids(stance_changes(after)) != _ids(stance_changes(before))
-    return _update(story_id, proposition["id"], claim.claim_id, after, changed)
+    changed = _ids(changes) != _ids(stance_changes(before))
+    return _update(story_id, proposition["id"], claim.claim_id, after, changes, changed)
 
 
 def _best(propositions: list[dict[str, Any]], terms: Terms, subject: list[str], params: TimelineParams) -> int | None:
@@ -113,9 +122,13 @@ def _ids(points: list[TimelinePoint]) -> list[str]:
 
 
 def _update(
-    story_id: str, proposition_id: str, claim_id: str, timeline: list[TimelinePoint], changed: bool
+    story_id: str,
+    proposition_id: str,
+    claim_id: str,
+    timeline: list[TimelinePoint],
+    changes: list[TimelinePoint],
+    changed: bool,
 ) -> ClaimUpdate:
-    changes = stance_changes(timeline)
     return ClaimUpdate(
         update_id=stable_id(proposition_id, *_ids(timeline)),
         story_id=story_id,

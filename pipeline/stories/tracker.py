@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pipeline.claims.dating import publication_date
 from pipeline.models import ClaimUpdate, EnrichedArticle, StoryAssignment
 from pipeline.stories.grouping import StoryParams, assign_story
 from pipeline.stories.timeline import TimelineParams, add_claim
@@ -20,10 +21,8 @@ class TrackerParams:
 
 def article_day(item: EnrichedArticle) -> date | None:
     """The publication day, when the date stamp knows it to the day."""
-    stamp = item.datestamp
-    if stamp.published and stamp.precision in ("day", "minute"):
-        return date.fromisoformat(stamp.published[:10])
-    return None
+    published = publication_date(item.datestamp)
+    return date.fromisoformat(published[0]) if published else None
 
 
 def track(

@@ -4,19 +4,16 @@ cleaner or on the date stage."""
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pipeline.claims import find_claims
 from pipeline.models import Article, Claim, DateExpression, DateStamp, Precision, stable_id
+from tests.seeds import EXPECTED, SEEDS_DIR
 
-SEEDS = Path(__file__).parents[1] / "fixtures" / "seeds"
-EXPECTED: dict[str, Any] = json.loads((SEEDS / "expected.json").read_text(encoding="utf-8"))["seeds"]
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 BODIES: dict[str, tuple[str, ...]] = {
@@ -285,7 +282,7 @@ def test_every_seed_has_a_body() -> None:
     assert set(BODIES) == set(EXPECTED)
     for name in BODIES:
         for paragraph in BODIES[name]:
-            assert norm(paragraph) in norm((SEEDS / name).read_text(encoding="utf-8")), paragraph[:40]
+            assert norm(paragraph) in norm((SEEDS_DIR / name).read_text(encoding="utf-8")), paragraph[:40]
 
 
 @pytest.mark.parametrize(("name", "index"), CASES, ids=[f"{n[:3]}-{i}" for n, i in CASES])

@@ -21,7 +21,7 @@ from pipeline.models import (
 from pipeline.process import process_paths
 from pipeline.stories import TrackerParams, track
 from pipeline.stories.grouping import StoryParams, assign_story
-from pipeline.stories.timeline import TimelineParams, add_claim, stance_changes
+from pipeline.stories.timeline import TimelineParams, add_claim, ordered, stance_changes
 from tests.seeds import EXPECTED, SEEDS_DIR
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -228,10 +228,7 @@ def test_a_month_sorts_before_its_days_and_runs_collapse() -> None:
             stated_at=at,
         )  # type: ignore[arg-type]
 
-    points = sorted(
-        [point("2024-12-23", "hedged"), point("2024-12", "hedged"), point("2025-01-16", "positive")],
-        key=lambda p: p.stated_at,
-    )
+    points = ordered([point("2024-12-23", "hedged"), point("2024-12", "hedged"), point("2025-01-16", "positive")])
     assert [p.stated_at for p in stance_changes(points)] == ["2024-12", "2025-01-16"]
 
 
