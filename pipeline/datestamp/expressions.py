@@ -102,7 +102,8 @@ _NOT_PAST = frozenset({"hundred", "need", "speed", "indeed", "seed", "feed", "br
 _SENTENCE_END = re.compile(r"[!?\n]|(?<!\b[A-Za-z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)\.(?=\s|$)")
 _CLAUSE_END = re.compile(rf"[,;:—–()\[\]]|\s-\s|{_SENTENCE_END.pattern}")
 _WINDOW = 300
-_PERIODS: dict[str, Precision] = {"year": "year", "month": "month"}
+# dateparser periods as precisions (a "week" or a "day" is a day)
+PERIODS: dict[str, Precision] = {"year": "year", "month": "month"}
 
 
 @dataclass
@@ -443,5 +444,5 @@ def _dateparser_resolve(expression: str, base: date, *, future: bool) -> tuple[s
     data = DateDataParser(languages=["en"], settings=settings).get_date_data(expression)
     if data.date_obj is None:
         return None
-    precision: Precision = _PERIODS.get(data.period or "day", "day")
+    precision: Precision = PERIODS.get(data.period or "day", "day")
     return iso(data.date_obj.date(), precision), precision

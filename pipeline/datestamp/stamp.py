@@ -16,7 +16,7 @@ from functools import cache
 
 from dateparser.date import DateDataParser
 
-from pipeline.datestamp.expressions import find_date_expressions, iso
+from pipeline.datestamp.expressions import PERIODS, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
 from pipeline.models import Article, DateHint, DateSource, DateStamp, Precision
 
@@ -42,7 +42,6 @@ _CONFIDENCE: dict[DateSource, float] = {
     "http": 0.5,
 }
 _INFERRED_CONFIDENCE = 0.35
-_PERIODS: dict[str, Precision] = {"year": "year", "month": "month"}
 _TIME_SUFFIX = re.compile(
     r"\s*(?:,|at|-|\||·)?\s*(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
     r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
@@ -224,7 +223,7 @@ def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
     data = _date_parser().get_date_data(text)
     if data.date_obj is None:
         return None
-    precision = _PERIODS.get(data.period or "day", "day")
+    precision = PERIODS.get(data.period or "day", "day")
     if precision == "day" and _HAS_TIME.search(text):
         return _aware(data.date_obj), "minute"
     return _start_of(iso(data.date_obj.date(), precision), precision), precision

@@ -56,11 +56,16 @@ def probe(
     return candidates
 
 
+def similar_before(article_id: str, order: float, candidates: list[Candidate], threshold: float) -> list[Candidate]:
+    """The candidates ranked before the article and similar enough: those it may duplicate."""
+    return [c for c in candidates if (c.order, c.article_id) < (order, article_id) and c.similarity >= threshold]
+
+
 def earliest_match(article_id: str, order: float, candidates: list[Candidate], threshold: float) -> Candidate | None:
     """The earliest candidate ranked before the article and similar enough: the article it duplicates.
 
     Ranking by (order, id) rather than by arrival makes the verdict of a pair the same whichever
     bucket saw which copy first, so two copies never both end up as each other's duplicate.
     """
-    before = [c for c in candidates if (c.order, c.article_id) < (order, article_id) and c.similarity >= threshold]
+    before = similar_before(article_id, order, candidates, threshold)
     return min(before, key=lambda c: (c.order, c.article_id)) if before else None

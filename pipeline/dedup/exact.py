@@ -27,10 +27,11 @@ def _same_message(entry: Any, article: Article) -> bool:
 def check_url(article: Article, urls: MutableMapping[str, Any], *, now: datetime, window: timedelta) -> UrlOutcome:
     """``refetch``: this URL with this text was seen; ``update``: this URL with other text; else ``new``."""
     prior: Any = urls.get(article.article_id)
-    if _fresh(prior, now, window) and _same_message(prior, article):
+    fresh = _fresh(prior, now, window)
+    if fresh and _same_message(prior, article):
         return "update" if prior["outcome"] == "update" else "new"
     outcome: UrlOutcome = "new"
-    if _fresh(prior, now, window):
+    if fresh:
         outcome = "refetch" if prior["content_hash"] == article.content_hash else "update"
     if outcome != "refetch":
         urls[article.article_id] = {

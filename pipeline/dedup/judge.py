@@ -55,11 +55,9 @@ def decide(article: Article, candidates: list[Candidate], *, now: datetime, conf
 
 def judge(article: Article, stores: DedupStores, *, now: datetime, config: DedupConfig | None = None) -> DedupVerdict:
     config = config or DedupConfig()
-    outcome = check_url(article, stores.urls, now=now, window=config.window)
-    if outcome == "refetch":
-        return verdicts.exact(article, article.article_id, now, method="url")
-    if outcome == "update":
-        return verdicts.update(article, now)
+    settled = verdicts.by_url(article, check_url(article, stores.urls, now=now, window=config.window), now)
+    if settled is not None:
+        return settled
     earlier = check_content(article, stores.hashes, now=now, window=config.window)
     if earlier is not None:
         return verdicts.exact(article, earlier, now)

@@ -38,6 +38,11 @@ class MinHashParams:
     def bands(self) -> int:
         return self.bands_rows[0]
 
+    @cached_property
+    def blank(self) -> MinHash:
+        """An empty MinHash to copy: drawing its permutations costs more than a copy, once per article."""
+        return MinHash(num_perm=self.num_perm, seed=1)
+
 
 def shingles(text: str, size: int) -> set[bytes]:
     """Word n-grams of the casefolded text; a text shorter than one shingle is one shingle."""
@@ -48,7 +53,7 @@ def shingles(text: str, size: int) -> set[bytes]:
 
 
 def signature(text: str, params: MinHashParams) -> np.ndarray:
-    minhash = MinHash(num_perm=params.num_perm, seed=1)
+    minhash = params.blank.copy()
     minhash.update_batch(list(shingles(text, params.shingle_words)))
     values: np.ndarray = minhash.hashvalues
     return values

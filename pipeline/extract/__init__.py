@@ -56,8 +56,7 @@ def _site_and_page(capture: Capture, found: ExtractedText) -> tuple[str, str] | 
 def _forget_known_boilerplate(
     text: str, capture: Capture, found: ExtractedText, memory: BoilerplateMemory | None
 ) -> str:
-    where = _site_and_page(capture, found) if memory is not None else None
-    if memory is None or where is None:
+    if memory is None or (where := _site_and_page(capture, found)) is None:
         return text
     return "\n\n".join(memory.filter_page(*where, text.split("\n\n")))
 

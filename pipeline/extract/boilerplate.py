@@ -67,14 +67,8 @@ class BoilerplateMemory:
         # extraction runs in worker threads: learning a page must not interleave with another's
         self._lock = threading.Lock()
 
-    def seen_on(self, url: str, paragraph: str) -> int:
-        return self.store.get(paragraph_key(site_of(url), paragraph), 0)
-
-    def learn(self, url: str, paragraphs: Iterable[str]) -> None:
-        """Count the page's paragraphs once per page: a page fetched again teaches nothing new."""
-        self.learn_page(site_of(url), url, paragraphs)
-
     def learn_page(self, site: str, page: str, paragraphs: Iterable[str]) -> None:
+        """Count the page's paragraphs once per page: a page fetched again teaches nothing new."""
         marker = page_key(page)
         if self.store.get(marker):
             return
@@ -82,12 +76,9 @@ class BoilerplateMemory:
         for key in {paragraph_key(site, p) for p in paragraphs if p.strip()}:
             self.store[key] = self.store.get(key, 0) + 1
 
-    def filter(self, url: str, paragraphs: list[str]) -> list[str]:
+    def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
         """The paragraphs not yet known as the site's boilerplate; the page is learnt first, so the
         ``min_pages``-th page carrying a paragraph is the first to lose it."""
-        return self.filter_page(site_of(url), url, paragraphs)
-
-    def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
         with self._lock:
             self.learn_page(site, page, paragraphs)
             seen = [self.store.get(paragraph_key(site, p), 0) for p in paragraphs]

@@ -16,7 +16,6 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Single-byte charsets decode any byte string, so valid multi-byte UTF-8 is better evidence than them.
 _LATIN_LOOKALIKE = re.compile(r"^(?:iso8859_(?:1|2|3|4|9|10|13|14|15|16)|cp125[027]|latin_1|cp775|mac_\w+)$")
-_SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 
 
 def canonical(name: str | None) -> str | None:
@@ -55,7 +54,8 @@ def detect_encoding(raw: bytes, header_charset: str | None = None) -> str:
     for declared in (canonical(header_charset), declared_charset(raw)):
         if declared is None:
             continue
-        if codecs.lookup(declared).name in _SINGLE_BYTE | {FALLBACK} and _utf8_with_multibyte(raw):
+        # canonical() reads every Latin-1 and ASCII label as windows-1252
+        if declared == FALLBACK and _utf8_with_multibyte(raw):
             return "utf-8"
         if _decodes(raw, declared):
             return declared

@@ -15,6 +15,7 @@ from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html_date import htmldate_hint
 from pipeline.extract.metadata import PageMeta, page_meta
 from pipeline.extract.text_capture import guess_language
+from pipeline.extract.text_lines import STOPWORDS
 from pipeline.models import DateHint
 
 MAX_HTML_CHARS = 5_000_000
@@ -74,7 +75,7 @@ def main_text(tree: HtmlElement, url: str | None) -> str:
 
 
 def justext_text(html: str, language: str | None) -> str:
-    stoplist = justext.get_stoplist("English") if language in (None, "en") else frozenset()
+    stoplist = STOPWORDS if language in (None, "en") else frozenset()
     paragraphs = justext.justext(html, stoplist, stopwords_low=0.0 if not stoplist else 0.3)
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 

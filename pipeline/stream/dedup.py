@@ -16,6 +16,7 @@ import faust
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
+from pipeline.dedup.bands import similar_before
 from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect
 from pipeline.models import Article, DedupVerdict, UniqueArticle
@@ -45,11 +46,9 @@ class DedupStage:
             await self.duplicates.send(key=key, value=verdict)
 
     async def route(self, article: Article, now: datetime) -> None:
-        outcome = check_url(article, self.urls, now=now, window=self.config.window)
-        if outcome == "refetch":
-            await self.publish(article, verdicts.exact(article, article.article_id, now, method="url"))
-        elif outcome == "update":
-            await self.publish(article, verdicts.update(article, now))
+        settled = verdicts.by_url(article, check_url(article, self.urls, now=now, window=self.config.window), now)
+        if settled is not None:
+            await self.publish(article, settled)
         else:
             await self.keyed.send(key=article.content_hash.encode(), value=article)
 
@@ -75,8 +74,8 @@ class DedupStage:
         member = Member(item.article_id, item.order, item.fingerprint)
         found = probe(self.buckets, item.key, member, now=now, window=self.config.window, cap=self.config.bucket_cap)
         # Only what can make this article a near duplicate travels on: similar articles ranked before it.
-        before = [c for c in found if (c.order, c.article_id) < (item.order, item.article_id)]
-        similar = tuple(BandCandidate(**vars(c)) for c in before if c.similarity >= self.config.minhash.threshold)
+        before = similar_before(item.article_id, item.order, found, self.config.minhash.threshold)
+        similar = tuple(BandCandidate(**vars(c)) for c in before)
         value = DecideMessage(article_id=item.article_id, band=item.band, candidates=similar)
         await self.to_decide.send(key=item.article_id.encode(), value=value)
 
