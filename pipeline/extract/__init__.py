@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from pipeline.extract.boilerplate import BoilerplateMemory, site_named, site_of
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html import extract_html
 from pipeline.extract.normalize import content_hash, normalize_text
-from pipeline.extract.text_capture import clean_capture
+from pipeline.extract.text_capture import SiteFurniture, clean_capture
 from pipeline.models import Article, Capture, stable_id
 
 MIN_ARTICLE_CHARS = 100
@@ -33,32 +34,42 @@ def _refuse_binary(body: str) -> None:
         raise ExtractError("binary document, not text or HTML", f"{odd} control characters in {len(head)}")
 
 
-def _extract_text(capture: Capture) -> ExtractedText | None:
+def _where(capture: Capture, site_name: str | None) -> tuple[str, str] | None:
+    """Where the memory counts a page: its URL's site, else the site its metadata names, else nowhere."""
+    if capture.url:
+        return site_of(capture.url), capture.url
+    if site_name and site_name.strip():
+        return site_named(site_name), "capture:" + capture.capture_id
+    return None
+
+
+def _site_furniture(capture: Capture, memory: BoilerplateMemory | None) -> SiteFurniture | None:
+    """For the text cleaner: a capture's lines the memory knows as its site's boilerplate, so that
+    they count against the block they sit in before the article is chosen."""
+    if memory is None:
+        return None
+
+    def known(site_name: str | None, lines: list[str]) -> set[str]:
+        where = _where(capture, site_name)
+        return memory.known(*where, lines) if where else set()
+
+    return known
+
+
+def _extract_text(capture: Capture, memory: BoilerplateMemory | None) -> ExtractedText | None:
     _refuse_binary(capture.body)
     if capture.content_type == "text/html" or looks_like_html(capture.body):
-        return extract_html(capture.body, capture.url)
-    return clean_capture(capture.body)
+        found = extract_html(capture.body, capture.url)
+        where = _where(capture, found.site) if found and memory else None
+        if found is None or memory is None or where is None:
+            return found
+        kept = memory.filter_page(*where, found.text.split("\n\n"))
+        return dataclasses.replace(found, text="\n\n".join(kept))
+    return clean_capture(capture.body, _site_furniture(capture, memory))
 
 
 def _clean(value: str | None) -> str | None:
     return normalize_text(value) or None if value else None
-
-
-def _site_and_page(capture: Capture, found: ExtractedText) -> tuple[str, str] | None:
-    """Where the memory counts a page: its URL's site, else the site its metadata names, else nowhere."""
-    if capture.url:
-        return site_of(capture.url), capture.url
-    if found.site and found.site.strip():
-        return site_named(found.site), "capture:" + capture.capture_id
-    return None
-
-
-def _forget_known_boilerplate(
-    text: str, capture: Capture, found: ExtractedText, memory: BoilerplateMemory | None
-) -> str:
-    if memory is None or (where := _site_and_page(capture, found)) is None:
-        return text
-    return "\n\n".join(memory.filter_page(*where, text.split("\n\n")))
 
 
 def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None = None) -> Article:
@@ -66,8 +77,8 @@ def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None
 
     ``memory`` is the site-level boilerplate memory: the fetch worker passes one over its state
     store so that paragraphs repeated on many pages of a site are dropped as it learns them."""
-    found = _extract_text(capture)
-    text = _forget_known_boilerplate(normalize_text(found.text), capture, found, memory) if found else ""
+    found = _extract_text(capture, memory)
+    text = normalize_text(found.text) if found else ""
     if found is None or len(text) < MIN_ARTICLE_CHARS:
         raise ExtractError("no article text found", f"{len(text)} characters after cleaning")
     digest = content_hash(text)

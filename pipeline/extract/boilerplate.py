@@ -76,10 +76,14 @@ class BoilerplateMemory:
         for key in {paragraph_key(site, p) for p in paragraphs if p.strip()}:
             self.store[key] = self.store.get(key, 0) + 1
 
-    def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
-        """The paragraphs not yet known as the site's boilerplate; the page is learnt first, so the
-        ``min_pages``-th page carrying a paragraph is the first to lose it."""
+    def known(self, site: str, page: str, paragraphs: list[str]) -> set[str]:
+        """The page's paragraphs already known as the site's boilerplate; the page is learnt first,
+        so the ``min_pages``-th page carrying a paragraph is the first to find it known."""
         with self._lock:
             self.learn_page(site, page, paragraphs)
-            seen = [self.store.get(paragraph_key(site, p), 0) for p in paragraphs]
-        return [p for p, pages in zip(paragraphs, seen, strict=True) if pages < self.min_pages]
+            return {p for p in paragraphs if self.store.get(paragraph_key(site, p), 0) >= self.min_pages}
+
+    def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
+        """The paragraphs not yet known as the site's boilerplate."""
+        known = self.known(site, page, paragraphs)
+        return [p for p in paragraphs if p not in known]

@@ -8,12 +8,13 @@ as metadata.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.text_blocks import announced_list, body_lines, core_lead, densest_block, trim_teasers, unique
 from pipeline.extract.text_lines import (
+    GOOD_MIN_WORDS,
     TITLE_LOOKBACK,
     Line,
     Meta,
@@ -22,6 +23,7 @@ from pipeline.extract.text_lines import (
     is_headline,
     label,
     read_header,
+    word_count,
 )
 
 MAX_TEXT_CHARS = 5_000_000
@@ -39,13 +41,21 @@ def find_title(lines: Sequence[Line], start: int, lead: set[str]) -> str | None:
     return best[2] if best else None
 
 
-def clean_capture(text: str) -> ExtractedText | None:
+# Given the site a capture names (None when it names none) and its lines: the lines known as that
+# site's boilerplate from its other pages.
+SiteFurniture = Callable[[str | None, list[str]], set[str]]
+
+
+def clean_capture(text: str, site_furniture: SiteFurniture | None = None) -> ExtractedText | None:
     """The article in a plain-text page capture, with its metadata; None when there is no body."""
     if len(text) > MAX_TEXT_CHARS:  # labelling is linear, about a second a megabyte: bound it
         raise ExtractError("text too large", f"{len(text)} characters > limit of {MAX_TEXT_CHARS}")
     meta = Meta()
     lines = read_header([line for line in normalize_text(text).split("\n") if line], meta)
-    labelled = label(lines, meta)
+    # Only lines long enough to pass for prose are worth remembering: shorter ones already cost.
+    candidates = [line for line in lines if word_count(line) >= GOOD_MIN_WORDS]
+    furniture = site_furniture(meta.site, candidates) if site_furniture else set()
+    labelled = label(lines, meta, furniture)
     main = densest_block(labelled)
     if main is None:
         return None
@@ -68,4 +78,4 @@ def clean_capture(text: str) -> ExtractedText | None:
     )
 
 
-__all__ = ["clean_capture", "guess_language"]
+__all__ = ["SiteFurniture", "clean_capture", "guess_language"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -207,7 +207,8 @@ def is_skippable(text: str, others: set[str], meta: Meta) -> bool:
     return CAPTION.search(text) is not None or read_byline(text, meta)
 
 
-def label(lines: Sequence[str], meta: Meta) -> list[Line]:
+def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -> list[Line]:
+    """Each line's kind; ``furniture`` holds lines known as the site's boilerplate from its other pages."""
     english = guess_language("\n".join(lines)) == "en"
     clean = {fold(t) for t in lines if not ESCAPED_QUOTE.search(t)}
     seen = Counter(fold(t) for t in lines)
@@ -215,6 +216,8 @@ def label(lines: Sequence[str], meta: Meta) -> list[Line]:
     for text in lines:
         if is_skippable(text, clean, meta):
             labelled.append(Line(text, "skip"))
+        elif text in furniture:
+            labelled.append(Line(text, "bad"))
         else:
             unescaped = ESCAPED_QUOTE.sub(r"\1", text)
             # Prose shown twice on one page is a teaser repeated in two lists, not a paragraph.

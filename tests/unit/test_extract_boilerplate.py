@@ -94,3 +94,33 @@ def test_a_japanese_text_capture_is_extracted_not_dropped() -> None:
     body = "ホーム\nニュース\n" + "\n".join(f"第{n}段落。{sentence}" for n in range(4)) + "\n関連記事\n"
     capture = Capture(capture_id="ja", source="ja", content_type="text/plain", body=body)
     assert sentence in extract(capture, now=NOW).text
+
+
+BLURB = (
+    "The Harbour Gazette is an independent newsroom that has covered the towns along the estuary "
+    "for more than forty years, and it is funded by the readers who support its work."
+)
+TOPICS = ["ferry timetable", "lighthouse repairs", "fish market", "sailing school"]
+
+
+def text_capture(n: int) -> Capture:
+    topic = TOPICS[n]
+    lines = [
+        f"date 2025-05-0{n + 1} The {topic} changes | Harbour Gazette",
+        "Home",
+        "Local",
+        *(f"Paragraph {k} on the {topic} says that the council has decided what to do." for k in range(3)),
+        BLURB,
+        "Comments",
+    ]
+    return Capture(capture_id=f"gazette-{n}", source="gazette", content_type="text/plain", body="\n".join(lines))
+
+
+def test_a_text_capture_loses_lines_its_site_repeats_on_every_page() -> None:
+    memory = BoilerplateMemory({}, min_pages=3)
+    texts = [extract(text_capture(n), now=NOW, memory=memory).text for n in range(4)]
+    assert BLURB in texts[0] and BLURB in texts[1]  # prose by every measure the cleaner has, until the site repeats it
+    for n in (2, 3):
+        assert BLURB not in texts[n]
+        assert all(f"Paragraph {k} on the {TOPICS[n]}" in texts[n] for k in range(3))
+    assert BLURB in extract(text_capture(3), now=NOW).text  # no memory, nothing learnt

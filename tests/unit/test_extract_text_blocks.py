@@ -138,3 +138,27 @@ def test_any_mix_of_line_shapes_gives_a_body_or_none() -> None:
 def test_an_oversized_text_capture_is_refused_not_ground_through() -> None:
     with pytest.raises(ExtractError, match="text too large"):
         clean_capture("word " * 1_100_000)
+
+
+def test_a_line_the_site_repeats_counts_against_the_block_it_sits_in() -> None:
+    """Known site furniture is boilerplate before the block is chosen: it no longer bridges the
+    article to the prose that follows it."""
+    footer = (
+        "The Harbour Gazette is an independent newsroom that has covered the towns along the estuary "
+        "for more than forty years, and it is funded by the readers who support its work."
+    )
+    teaser = "Volunteers plant two thousand trees along the river path in a single weekend."
+    lines = [*NAV, *ARTICLE, footer, teaser]
+    assert footer in body_of(lines) and teaser in body_of(lines)
+
+    asked: list[str | None] = []
+
+    def known(site: str | None, page_lines: list[str]) -> set[str]:
+        asked.append(site)
+        return {footer} & set(page_lines)
+
+    found = clean_capture("\n".join(["date 2025-05-06 Bridge | Harbour Gazette", *lines]), known)
+    assert found is not None
+    assert asked == ["Harbour Gazette"]
+    assert footer not in found.text and teaser not in found.text
+    assert all(paragraph in found.text for paragraph in ARTICLE)
