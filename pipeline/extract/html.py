@@ -15,8 +15,8 @@ from lxml.html import HtmlElement, fragment_fromstring  # type: ignore[import-un
 
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html_date import htmldate_hint
+from pipeline.extract.language import page_language
 from pipeline.extract.metadata import PageMeta, page_meta
-from pipeline.extract.text_capture import guess_language
 from pipeline.extract.text_lines import STOPWORDS
 from pipeline.models import DateHint
 
@@ -132,7 +132,7 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
         title=meta.title,
         author=meta.author,
         site=meta.site,
-        language=meta.language or guess_language(text),
+        language=page_language(meta.language, text),
         date_hints=date_hints,
         extractor="trafilatura",
     )

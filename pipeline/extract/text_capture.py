@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from pipeline.extract.document import ExtractedText, ExtractError
+from pipeline.extract.language import detect_language
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.text_blocks import announced_list, body_lines, core_lead, densest_block, trim_teasers, unique
 from pipeline.extract.text_lines import (
@@ -19,7 +20,6 @@ from pipeline.extract.text_lines import (
     Line,
     Meta,
     content_words,
-    guess_language,
     is_headline,
     label,
     read_header,
@@ -72,10 +72,10 @@ def clean_capture(text: str, site_furniture: SiteFurniture | None = None) -> Ext
         title=title,
         author=meta.author,
         site=meta.site,
-        language=guess_language(article),
+        language=detect_language(article),
         date_hints=tuple(meta.hints),
         extractor="text-capture",
     )
 
 
-__all__ = ["SiteFurniture", "clean_capture", "guess_language"]
+__all__ = ["SiteFurniture", "clean_capture"]

@@ -132,8 +132,9 @@ def content_words(text: str) -> set[str]:
     return {t.removesuffix("'s") for t in words(text) if t not in STOPWORDS and len(t) > 2}
 
 
-def guess_language(text: str) -> str | None:
-    return "en" if stopword_density(text) >= ENGLISH_DENSITY else None
+def reads_as_english(text: str) -> bool:
+    """Dense in English stop words: stop-word density then tells prose from furniture."""
+    return stopword_density(text) >= ENGLISH_DENSITY
 
 
 def fold(text: str) -> str:
@@ -209,7 +210,7 @@ def is_skippable(text: str, others: set[str], meta: Meta) -> bool:
 
 def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -> list[Line]:
     """Each line's kind; ``furniture`` holds lines known as the site's boilerplate from its other pages."""
-    english = guess_language("\n".join(lines)) == "en"
+    english = reads_as_english("\n".join(lines))
     clean = {fold(t) for t in lines if not ESCAPED_QUOTE.search(t)}
     seen = Counter(fold(t) for t in lines)
     labelled = []
