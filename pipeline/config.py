@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     app_id: str = "news-ingest"
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
     session_timeout_s: float = Field(10.0, gt=0, description="consumer group session timeout")
+    stall_after_s: float = Field(
+        300.0, ge=0, description="a stream worker whose partitions wait this long without progress exits; 0 disables"
+    )
+    watchdog_interval_s: float = Field(15.0, gt=0, description="how often the stream worker checks it is progressing")
     metrics_port: int = Field(0, ge=0, description="port of /metrics; 0 disables it")
     metrics_host: str = Field("127.0.0.1", description="address /metrics binds to")
 

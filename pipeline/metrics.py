@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 DOCUMENTS = Counter("news_replay_documents_total", "Documents a replay published", ["outcome"])
 FETCH_MESSAGES = Counter("news_fetch_messages_total", "Messages the fetch workers consumed", ["kind"])
@@ -15,6 +15,8 @@ CLAIMS_ARTICLES = Counter("news_claims_articles_total", "Articles through the cl
 STORIES_ARTICLES = Counter("news_stories_articles_total", "Articles put on story threads", ["outcome"])
 CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitted", ["changed"])
 STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])
+STREAM_BACKLOG = Gauge("news_stream_backlog_messages", "Messages waiting on this worker's assigned partitions")
+STREAM_STALLS = Counter("news_stream_stalls_total", "Times this worker found its consumption stalled and exited")
 DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"])
 
 

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.stall import STALL_EXIT_CODE
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -52,20 +53,35 @@ class WorkerDied(RuntimeError):
     """A worker process ended while the pipeline was expected to run."""
 
 
-def check_alive(processes: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
-    for process, log in zip(processes, logs, strict=True):
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-            raise WorkerDied(f"worker {process.args!r} exited with {process.returncode}:\n{tail}")
+def _log_tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
 
 @dataclass
 class Workers:
+    """The worker processes of a local pipeline. ``check`` starts again a worker that exited
+    because it found itself stalled (as compose's restart policy does) and raises for any other
+    exit."""
+
     processes: list[subprocess.Popen[bytes]]
     logs: list[Path]
+    commands: list[str] = field(default_factory=list)
+    settings: list[Settings] = field(default_factory=list)
+    restarts: int = 0
+
+    def start(self, command: str, settings: Settings, log: Path) -> None:
+        self.commands.append(command)
+        self.settings.append(settings)
+        self.processes.append(start_process(command, settings, log))
 
     def check(self) -> None:
-        check_alive(self.processes, self.logs)
+        for i, (process, log) in enumerate(zip(self.processes, self.logs, strict=True)):
+            code = process.poll()
+            if code == STALL_EXIT_CODE and i < len(self.commands):
+                self.processes[i] = start_process(self.commands[i], self.settings[i], log)
+                self.restarts += 1
+            elif code is not None:
+                raise WorkerDied(f"worker {process.args!r} exited with {code}:\n{_log_tail(log)}")
 
 
 @contextmanager
@@ -82,8 +98,7 @@ def running_workers(
     workers = Workers([], logs)
     for i, (command, log) in enumerate(zip(commands, logs, strict=True)):
         port = settings.metrics_port + i if settings.metrics_port else 0
-        own = settings.model_copy(update={"metrics_port": port})
-        workers.processes.append(start_process(command, own, log))
+        workers.start(command, settings.model_copy(update={"metrics_port": port}), log)
     try:
         yield workers
     finally:

@@ -30,7 +30,7 @@ class StreamTopics:
 
 
 def build_app(settings: Settings) -> faust.App:
-    from pipeline.stream import claims, datestamp, dedup, stories
+    from pipeline.stream import claims, datestamp, dedup, stories, watchdog
 
     topology = Topology.from_settings(settings)
     datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
@@ -53,4 +53,5 @@ def build_app(settings: Settings) -> faust.App:
     datestamp.register(app, topics)
     claims.register(app, topics)
     stories.register(app, topics)
+    watchdog.register(app, settings)
     return app

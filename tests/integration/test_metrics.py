@@ -46,7 +46,7 @@ def metrics_settings(settings: Settings) -> Settings:
     port = free_port()
     while not _bindable(port + 1):
         port = free_port()
-    return settings.model_copy(update={"metrics_port": port})
+    return settings.model_copy(update={"metrics_port": port, "watchdog_interval_s": 1.0})
 
 
 def start_prometheus(tmp_path: Path, targets: list[str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -98,6 +98,10 @@ def test_prometheus_sees_every_stage_count_the_seed_replay(
             "sum(news_claims_articles_total)": 5,
             "sum(news_claims_claims_total)": summary.claims,
             'count(up{job="news-ingest"} == 1)': 2,
+            # the stall watchdog reads every assigned partition's end offset and position: caught
+            # up, nothing waits (a transaction's commit marker is no message), and nothing stalled
+            "sum(news_stream_backlog_messages)": 0,
+            "sum(news_stream_stalls_total)": 0,
         }
         for expr, value in expected.items():
             wait_for(lambda e=expr, v=value: query(prometheus, e) == v, timeout_s=60, what=f"{expr} == {value}")
