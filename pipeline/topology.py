@@ -12,6 +12,7 @@ from pipeline import models
 from pipeline.config import Settings
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.extract.boilerplate import BoilerplateCount
+from pipeline.fetch.source_state import SourceState
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -19,6 +20,7 @@ Role = Literal[
     "fetch",
     "fetch_retry",
     "fetch_seen",
+    "fetch_sources",
     "captures",
     "boilerplate",
     "articles",
@@ -70,6 +72,15 @@ SPECS: tuple[TopicSpec, ...] = (
         90 * DAY_MS,
         compacted=True,
         description="every URL scheduled, by canonical URL: not fetched again within the window",
+    ),
+    TopicSpec(
+        "fetch_sources",
+        "news.fetch.sources",
+        SourceState,
+        "source URL",
+        90 * DAY_MS,
+        compacted=True,
+        description="the scheduler's validators, interval and last poll of each source, read back when it starts",
     ),
     TopicSpec("captures", "news.captures", models.Capture, "capture_id", description="replayed documents"),
     TopicSpec(

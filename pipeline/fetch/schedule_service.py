@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import structlog
-from confluent_kafka import TopicPartition
+from confluent_kafka import Producer, TopicPartition
 
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
 from pipeline.fetch import http, sources
 from pipeline.fetch.pages import host_key
-from pipeline.fetch.scheduler import Publish, Scheduler
+from pipeline.fetch.scheduler import Publish, Scheduler, prune_seen
+from pipeline.fetch.source_state import SourceState
 from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
 from pipeline.kafka.admin import end_offsets
@@ -25,11 +29,9 @@ log = structlog.get_logger(__name__)
 TICK_S = 0.2
 
 
-def load_seen(settings: Settings, topology: Topology, timeout_s: float = 60.0) -> dict[str, float]:
-    """Every URL scheduled before (request_id -> when), read from the compacted topic to its end."""
-    topic = topology.name("fetch_seen")
-    consumer = clients.consumer(settings, "news-ingest-seen-loader")
-    seen: dict[str, float] = {}
+def read_compacted(settings: Settings, topic: str, timeout_s: float = 60.0) -> Iterator[bytes]:
+    """Every value of a compacted topic written without transactions, read to its end."""
+    consumer = clients.consumer(settings, "news-ingest-scheduler-loader")
     try:
         ends = {tp.partition: tp.offset for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
         consumer.assign([TopicPartition(topic, p, 0) for p in ends])
@@ -39,18 +41,39 @@ def load_seen(settings: Settings, topology: Topology, timeout_s: float = 60.0) -
             if message is None or message.error():
                 continue
             positions[int(message.partition() or 0)] = int(message.offset() or 0) + 1
-            try:
-                request = decode(FetchRequest, message.value())
-            except DecodeError:
-                continue
-            seen[request.request_id] = request.requested_at.timestamp()
+            value = message.value()
+            if value is not None:
+                yield value
     finally:
         consumer.close()
+
+
+def load_seen(settings: Settings, topology: Topology, now: datetime) -> dict[str, float]:
+    """URLs scheduled within the window (request_id -> when), from the compacted topic."""
+    seen: dict[str, float] = {}
+    for value in read_compacted(settings, topology.name("fetch_seen")):
+        try:
+            request = decode(FetchRequest, value)
+        except DecodeError:
+            continue
+        seen[request.request_id] = request.requested_at.timestamp()
+    prune_seen(seen, now, settings.seen_window_s)
     return seen
 
 
-def kafka_publisher(settings: Settings, topology: Topology) -> Publish:
-    producer = clients.producer(settings)
+def load_sources(settings: Settings, topology: Topology) -> list[SourceState]:
+    """What the last scheduler remembered of each source, the latest record per URL."""
+    states: dict[str, SourceState] = {}
+    for value in read_compacted(settings, topology.name("fetch_sources")):
+        try:
+            state = decode(SourceState, value)
+        except DecodeError:
+            continue
+        states[state.url] = state
+    return list(states.values())
+
+
+def kafka_publisher(producer: Producer, topology: Topology) -> Publish:
     tracker = clients.DeliveryTracker()
 
     def publish(requests: list[FetchRequest]) -> None:
@@ -64,6 +87,19 @@ def kafka_publisher(settings: Settings, topology: Topology) -> Publish:
     return publish
 
 
+@dataclass
+class SourceMemory:
+    """The scheduler's record of its sources: what it read back at start, and where it writes."""
+
+    saved: list[SourceState]
+    producer: Producer
+    topic: str
+
+    def remember(self, state: SourceState) -> None:
+        self.producer.produce(self.topic, key=state.url.encode(), value=encode(state))
+        self.producer.poll(0)
+
+
 def run(
     settings: Settings,
     stop: threading.Event,
@@ -74,9 +110,16 @@ def run(
 ) -> None:
     """Poll the sources of sources_path (re-read every tick) until stop is set."""
     topology = Topology.from_settings(settings)
-    seen = load_seen(settings, topology)
-    log.info("scheduler started", sources=str(sources_path), seen=len(seen))
-    asyncio.run(_loop(settings, stop, sources_path, kafka_publisher(settings, topology), seen, resolver, transport))
+    seen = load_seen(settings, topology, datetime.now(UTC))
+    producer = clients.producer(settings)
+    memory = SourceMemory(load_sources(settings, topology), producer, topology.name("fetch_sources"))
+    log.info("scheduler started", sources=str(sources_path), seen=len(seen), remembered=len(memory.saved))
+    try:
+        asyncio.run(
+            _loop(settings, stop, sources_path, kafka_publisher(producer, topology), seen, memory, resolver, transport)
+        )
+    finally:
+        producer.flush(10)
 
 
 async def _loop(
@@ -85,11 +128,13 @@ async def _loop(
     sources_path: Path,
     publish: Publish,
     seen: dict[str, float],
+    memory: SourceMemory,
     resolver: Resolver,
     transport: httpx.AsyncBaseTransport | None,
 ) -> None:
     async with http.client(settings, transport) as client:
-        scheduler = Scheduler(settings, http.Fetcher(client, settings, resolver), publish, seen)
+        fetcher = http.Fetcher(client, settings, resolver)
+        scheduler = Scheduler(settings, fetcher, publish, seen, saved=memory.saved, remember=memory.remember)
         while not stop.is_set():
             await scheduler.run_due(sources.load(sources_path))
             await asyncio.sleep(TICK_S)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,6 +24,7 @@ from pipeline.fetch.errors import FetchError
 from pipeline.fetch.http import Fetched, Fetcher
 from pipeline.fetch.politeness import HostGate, host_delay
 from pipeline.fetch.robots import RobotsCache, origin
+from pipeline.fetch.source_state import SourceState, wait_left
 from pipeline.fetch.sources import Source
 from pipeline.models import FetchRequest, stable_id
 
@@ -33,12 +34,30 @@ MAX_DISCOVERED_FEEDS = 5
 Publish = Callable[[list[FetchRequest]], None]
 
 
+Remember = Callable[[SourceState], None]
+PRUNE_EVERY_S = 3600.0
+
+
 @dataclass
 class PollState:
     interval_s: float
     due: float = 0.0
     etag: str | None = None
     last_modified: str | None = None
+
+
+def restored(saved: SourceState, now: datetime, clock_now: float) -> PollState:
+    """A source's poll state from what a previous scheduler remembered of it."""
+    due = clock_now + wait_left(saved, now)
+    return PollState(saved.interval_s, due, saved.etag, saved.last_modified)
+
+
+def prune_seen(seen: MutableMapping[str, float], now: datetime, window_s: float) -> int:
+    """Forget URLs scheduled longer ago than the window: they may be fetched again anyway."""
+    expired = [key for key, at in seen.items() if now.timestamp() - at >= window_s]
+    for key in expired:
+        del seen[key]
+    return len(expired)
 
 
 def adapt_interval(interval_s: float, changed: bool, min_s: float, max_s: float) -> float:
@@ -81,11 +100,17 @@ class Scheduler:
         publish: Publish,
         seen: MutableMapping[str, float],
         clock: Callable[[], float] = time.monotonic,
+        *,
+        saved: Iterable[SourceState] = (),
+        remember: Remember | None = None,
     ) -> None:
         self.settings, self.fetcher, self.publish, self.seen, self.clock = settings, fetcher, publish, seen, clock
         self.robots = RobotsCache(fetcher, settings.robots_ttl_s)
         self.gate = HostGate(clock)
-        self.states: dict[str, PollState] = {}
+        now = datetime.now(UTC)
+        self.states: dict[str, PollState] = {s.url: restored(s, now, clock()) for s in saved}
+        self.remember = remember
+        self.pruned_at = clock()
 
     def state(self, source: Source) -> PollState:
         if source.url not in self.states:
@@ -96,6 +121,9 @@ class Scheduler:
     async def run_due(self, sources: list[Source]) -> int:
         """Poll every source that is due; the number of fetch requests published."""
         now = self.clock()
+        if now - self.pruned_at >= PRUNE_EVERY_S:
+            self.pruned_at = now
+            log.info("seen urls pruned", expired=prune_seen(self.seen, datetime.now(UTC), self.settings.seen_window_s))
         due = [s for s in sources if self.state(s).due <= now]
         counts = await asyncio.gather(*(self.poll(s) for s in due))
         return sum(counts)
@@ -113,6 +141,16 @@ class Scheduler:
         bounds = (self.settings.schedule_min_interval_s, self.settings.schedule_max_interval_s)
         state.interval_s = adapt_interval(state.interval_s, bool(requests), *bounds)
         state.due = self.clock() + state.interval_s
+        if self.remember is not None:
+            self.remember(
+                SourceState(
+                    url=source.url,
+                    interval_s=state.interval_s,
+                    etag=state.etag,
+                    last_modified=state.last_modified,
+                    polled_at=datetime.now(UTC),
+                )
+            )
         return len(requests)
 
     async def _entries(self, source: Source, state: PollState) -> list[feeds.Entry] | None:

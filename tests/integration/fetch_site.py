@@ -116,6 +116,19 @@ def html(title: str, paragraphs: list[str]) -> Reply:
     return Reply(200, page.encode(), {"Content-Type": "text/html; charset=utf-8"})
 
 
+def conditional(reply: Reply, etag: str | None = None, modified: str | None = None) -> Route:
+    def route(request: BaseHTTPRequestHandler) -> Reply:
+        if etag and request.headers.get("If-None-Match") == etag:
+            return Reply(304)
+        if modified and request.headers.get("If-Modified-Since") == modified:
+            return Reply(304)
+        headers = dict(reply.headers)
+        headers.update({"ETag": etag} if etag else {"Last-Modified": modified or ""})
+        return Reply(reply.status, reply.body, headers)
+
+    return route
+
+
 def gzip_bomb(size: int) -> bytes:
     """A gzip body that inflates to size bytes of zeros (a multiple of 16 MiB)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)

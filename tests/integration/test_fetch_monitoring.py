@@ -15,7 +15,7 @@ from pipeline.fetch.worker import run
 from pipeline.models import Article, DeadLetter, FetchRequest
 from pipeline.topology import Role, Topology
 from tests.integration.conftest import wait_for
-from tests.integration.fetch_site import Host, Reply, html, read_all
+from tests.integration.fetch_site import Host, Reply, conditional, html, read_all
 
 pytestmark = pytest.mark.integration
 
@@ -27,19 +27,6 @@ STORY = [
     "Local traders said they feared a drop in visitors, while the council promised a review of parking near the "
     "southern terminal before the closure begins.",
 ]
-
-
-def conditional(reply: Reply, etag: str | None = None, modified: str | None = None) -> object:
-    def route(request: BaseHTTPRequestHandler) -> Reply:
-        if etag and request.headers.get("If-None-Match") == etag:
-            return Reply(304)
-        if modified and request.headers.get("If-Modified-Since") == modified:
-            return Reply(304)
-        headers = dict(reply.headers)
-        headers.update({"ETag": etag} if etag else {"Last-Modified": modified or ""})
-        return Reply(reply.status, reply.body, headers)
-
-    return route
 
 
 def flaky() -> object:

@@ -15,7 +15,8 @@ from pipeline.fetch.ledger import Ledger
 from pipeline.fetch.pages import host_key, with_feed_hints
 from pipeline.fetch.politeness import host_delay
 from pipeline.fetch.retry import backoff_s, next_attempt, retry_after_s
-from pipeline.fetch.scheduler import adapt_interval, canonical, select_new
+from pipeline.fetch.scheduler import adapt_interval, canonical, prune_seen, restored, select_new
+from pipeline.fetch.source_state import SourceState
 from pipeline.models import Article, FetchRequest
 
 NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
@@ -148,6 +149,21 @@ def test_scheduler_choices() -> None:
     assert canonical("HTTP://A.test:80/x/?b=1&a=2") == "http://a.test/x/?a=2&b=1"
     assert adapt_interval(600, True, 60, 3600) == 300 and adapt_interval(600, False, 60, 3600) == 900
     assert adapt_interval(3000, False, 60, 3600) == 3600 and adapt_interval(100, True, 60, 3600) == 60
+
+
+def test_the_seen_store_forgets_urls_older_than_the_window() -> None:
+    seen = {"old": (NOW - timedelta(days=31)).timestamp(), "edge": (NOW - timedelta(days=30)).timestamp()}
+    seen["new"] = (NOW - timedelta(days=29)).timestamp()
+    assert prune_seen(seen, NOW, window_s=30 * 86400) == 2
+    assert list(seen) == ["new"]
+
+
+def test_a_remembered_source_is_due_when_its_interval_since_the_last_poll_has_passed() -> None:
+    saved = SourceState(url="http://a.test/feed", interval_s=600, etag='"v1"', polled_at=NOW - timedelta(seconds=200))
+    state = restored(saved, NOW, clock_now=1000.0)
+    assert (state.due, state.interval_s, state.etag, state.last_modified) == (1400.0, 600, '"v1"', None)
+    overdue = saved.model_copy(update={"polled_at": NOW - timedelta(hours=2)})
+    assert restored(overdue, NOW, clock_now=1000.0).due == 1000.0
 
 
 def test_the_sources_file_round_trips(tmp_path: Path) -> None:
