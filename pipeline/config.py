@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     dedup_window_days: float = Field(7.0, gt=0, description="how long dedup remembers an article")
     dedup_threshold: float = Field(0.5, gt=0, lt=1, description="estimated Jaccard similarity of a near duplicate")
     dedup_num_perm: int = Field(64, ge=16, description="MinHash permutations per signature")
+    dedup_sweep_interval_s: float = Field(
+        3600.0, gt=0, description="how often a stream worker drops dedup entries older than the window"
+    )
     dedup_bucket_cap: int = Field(16, ge=1, description="articles kept per LSH bucket")
 
     max_document_bytes: int = Field(10 * 1024 * 1024, gt=0)

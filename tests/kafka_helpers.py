@@ -25,6 +25,23 @@ def free_port() -> int:
         return port
 
 
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port_pair() -> int:
+    """A free port whose successor is free too: workers started together serve metrics on both."""
+    port = free_port()
+    while not _bindable(port + 1):
+        port = free_port()
+    return port
+
+
 def read_topic(settings: Settings, topic: str, model: type[M], *, count: int, timeout_s: float = 60.0) -> list[M]:
     """Every message of topic from the beginning, once at least count have arrived (or the deadline passed)."""
     consumer = clients.consumer(settings, f"reader-{uuid.uuid4().hex}")

@@ -7,8 +7,9 @@ recovered from the tables' changelogs when a worker restarts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import faust
@@ -17,11 +18,14 @@ from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
 from pipeline.dedup.bands import similar_before
+from pipeline.dedup.expiry import sweep
 from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.app import StreamTopics
 from pipeline.stream.deadletters import send_dead_letter
+
+SWEEP_CHUNK = 1000
 
 
 class DedupStage:
@@ -32,9 +36,13 @@ class DedupStage:
         self.keyed, self.by_band, self.to_decide = topics("dedup_keyed"), topics("dedup_bands"), topics("dedup_decide")
         self.unique, self.duplicates, self.dead = topics("unique"), topics("duplicates"), topics("deadletter")
         partitions = topics.topology.partitions_of("articles")
-        self.urls = app.Table("dedup-urls", partitions=partitions)
-        self.hashes = app.Table("dedup-content-hashes", partitions=partitions)
-        self.buckets = app.Table("dedup-bands", partitions=partitions)
+        # Changelogs of what expires keep a day beyond the window: a key not written since is no
+        # longer restored, as the sweep no longer keeps it in memory.
+        retention_ms = int((self.config.window + timedelta(days=1)).total_seconds() * 1000)
+        expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
+        self.urls = app.Table("dedup-urls", partitions=partitions, extra_topic_configs=expiring)
+        self.hashes = app.Table("dedup-content-hashes", partitions=partitions, extra_topic_configs=expiring)
+        self.buckets = app.Table("dedup-bands", partitions=partitions, extra_topic_configs=expiring)
         self.pending = app.Table("dedup-pending", partitions=partitions)
 
     async def publish(self, article: Article, verdict: DedupVerdict) -> None:
@@ -85,6 +93,21 @@ class DedupStage:
             article, candidates = done
             await self.publish(article, decide(article, candidates, now=now, config=self.config))
 
+    async def sweep(self) -> None:
+        """Drop the entries last seen before the window from the worker's local state, a chunk at
+        a time so the agents run in between (as Faust expires windowed tables: locally, the
+        changelog's retention doing the same on the broker)."""
+        now = datetime.now(UTC)
+        for table in (self.urls, self.hashes, self.buckets):
+            store = table.data
+            keys = list(store.keys())
+            dropped = 0
+            for start in range(0, len(keys), SWEEP_CHUNK):
+                dropped += sweep(store, keys[start : start + SWEEP_CHUNK], now=now, window=self.config.window)
+                await asyncio.sleep(0)
+            metrics.DEDUP_SWEPT.labels(table.name).inc(dropped)
+            metrics.DEDUP_ENTRIES.labels(table.name).set(len(keys) - dropped)
+
     async def guarded(
         self, step: Callable[[Any, datetime], Awaitable[None]], item: Any, trace_id: str, source: str
     ) -> None:
@@ -97,6 +120,12 @@ class DedupStage:
 
 def register(app: faust.App, topics: StreamTopics, settings: Settings) -> None:
     stage = DedupStage(app, topics, settings)
+
+    async def sweep_expired() -> None:
+        if not getattr(app, "in_recovery", False):
+            await stage.sweep()
+
+    app.timer(interval=settings.dedup_sweep_interval_s, name="dedup-sweep")(sweep_expired)
 
     @app.agent(topics("articles"), name="dedup-route")
     async def route(stream: Any) -> None:

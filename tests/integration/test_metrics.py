@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from pipeline.config import Settings
 from pipeline.replay import replay
 from pipeline.runner import running_workers
-from tests.integration.conftest import free_port, wait_for
+from tests.integration.conftest import free_port, free_port_pair, wait_for
 from tests.seeds import SEEDS_DIR
 
 pytestmark = [
@@ -31,21 +30,10 @@ scrape_configs:
 """
 
 
-def _bindable(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
 @pytest.fixture
 def metrics_settings(settings: Settings) -> Settings:
     """Two adjacent free ports: the fetch worker serves on the first, the Faust worker on the next."""
-    port = free_port()
-    while not _bindable(port + 1):
-        port = free_port()
+    port = free_port_pair()
     return settings.model_copy(update={"metrics_port": port, "watchdog_interval_s": 1.0})
 
 
