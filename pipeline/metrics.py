@@ -18,7 +18,6 @@ STORIES_ARTICLES = Counter("news_stories_articles_total", "Articles put on story
 CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitted", ["changed"])
 STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])
 STREAM_BACKLOG = Gauge("news_stream_backlog_messages", "Messages waiting on this worker's assigned partitions")
-STREAM_STALLS = Counter("news_stream_stalls_total", "Times this worker found its consumption stalled and exited")
 DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"])
 
 

@@ -4,7 +4,8 @@ watchdog reads the end offset and the read position of each partition the worker
 a partition with messages waiting whose position has not moved for ``stall_after_s`` makes the
 worker exit with ``STALL_EXIT_CODE``, and its supervisor (compose's restart policy, the local
 runner) starts it again. The backlog is a gauge, so a dashboard shows a worker falling behind
-long before that."""
+long before that; the restart itself shows as a new ``process_start_time_seconds`` (a counter
+would die with the process before anything scraped it)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,6 @@ def register(app: faust.App, settings: Settings) -> None:
         metrics.STREAM_BACKLOG.set(sum(end - position for end, position in offsets.values() if position is not None))
         stalled = detector.observe(time.monotonic(), offsets)
         if stalled:
-            metrics.STREAM_STALLS.inc()
             log.error(
                 "stream stalled: exiting so the supervisor restarts this worker",
                 partitions=[f"{tp.topic}[{tp.partition}]" for tp in stalled],

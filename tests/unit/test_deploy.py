@@ -47,3 +47,27 @@ def test_dashboard_queries_name_declared_metrics() -> None:
     }
     assert used, "the dashboard queries no metric"
     assert used <= declared, f"undeclared metrics on the dashboard: {sorted(used - declared)}"
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="needs promtool (it comes with the prometheus server)")
+def test_prometheus_config_and_alerts_are_valid_and_fire_when_they_should() -> None:
+    config = subprocess.run(
+        ["promtool", "check", "config", str(ROOT / "deploy/prometheus/prometheus.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert config.returncode == 0, config.stdout + config.stderr
+    fixtures = ROOT / "tests/fixtures/prometheus"
+    tests = subprocess.run(
+        ["promtool", "test", "rules", "alerts_test.yml"], cwd=fixtures, capture_output=True, text=True, check=False
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "SUCCESS" in tests.stdout
+
+
+def test_alerts_name_declared_metrics() -> None:
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+    declared = {m.name + s for m in REGISTRY.collect() for s in suffixes.get(m.type, ("",))}
+    used = set(re.findall(r"news_\w+", (ROOT / "deploy/prometheus/alerts.yml").read_text()))
+    assert used and used <= declared, f"undeclared metrics in the alerts: {sorted(used - declared)}"
