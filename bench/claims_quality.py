@@ -62,6 +62,7 @@ class Tally:
     content_p: list[float] = field(default_factory=list)
     content_r: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
 
 
 def parse_ann(path: Path) -> list[Gold]:
@@ -127,6 +128,13 @@ def score_article(text: str, golds: list[Gold], found: list[Located], tally: Tal
             tally.content_r.append(len(predicted & wanted) / len(wanted))
     tally.matched_sourced += len(matched)
     tally.matched_explicit += sum(explicit(golds[i], text) for i in matched)
+    for i, gold in enumerate(golds):
+        if gold.source and i not in matched and explicit(gold, text):
+            cue = " ".join(text[s:e] for s, e in gold.cue)
+            source = " ".join(text[s:e] for s, e in gold.source)
+            start = min(s for s, _ in (*gold.cue, *gold.source))
+            context = " ".join(text[max(0, start - 60) : start + 140].split())
+            tally.misses.append(f"{name}: source={source!r} cue={cue!r} | {context}")
 
 
 def load_dates(data: Path) -> dict[str, str]:
@@ -200,11 +208,14 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--errors", type=int, default=0, help="print the first K wrong claims")
+    parser.add_argument("--misses", type=int, default=0, help="print the first K missed explicit attributions")
     args = parser.parse_args()
     tally, articles, seconds = run(args.data, args.split, args.limit)
     report(tally, articles, seconds)
     for line in tally.errors[: args.errors]:
         print("  wrong:", line)
+    for line in tally.misses[: args.misses]:
+        print("  missed:", line)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import structlog
@@ -22,15 +23,17 @@ from pipeline.fetch.source_state import SourceState
 from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
 from pipeline.kafka.admin import end_offsets
-from pipeline.models import FetchRequest
+from pipeline.models import Contract, FetchRequest
 from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
 TICK_S = 0.2
+M = TypeVar("M", bound=Contract)
 
 
-def read_compacted(settings: Settings, topic: str, timeout_s: float = 60.0) -> Iterator[bytes]:
-    """Every value of a compacted topic written without transactions, read to its end."""
+def read_compacted(settings: Settings, topic: str, model: type[M], timeout_s: float = 60.0) -> Iterator[M]:
+    """Every record of a compacted topic written without transactions, read to its end (records
+    that do not decode as ``model`` are skipped)."""
     consumer = clients.consumer(settings, "news-ingest-scheduler-loader")
     try:
         ends = {tp.partition: tp.offset for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
@@ -41,35 +44,25 @@ def read_compacted(settings: Settings, topic: str, timeout_s: float = 60.0) -> I
             if message is None or message.error():
                 continue
             positions[int(message.partition() or 0)] = int(message.offset() or 0) + 1
-            value = message.value()
-            if value is not None:
-                yield value
+            try:
+                yield decode(model, message.value())
+            except DecodeError:
+                continue
     finally:
         consumer.close()
 
 
 def load_seen(settings: Settings, topology: Topology, now: datetime) -> dict[str, float]:
     """URLs scheduled within the window (request_id -> when), from the compacted topic."""
-    seen: dict[str, float] = {}
-    for value in read_compacted(settings, topology.name("fetch_seen")):
-        try:
-            request = decode(FetchRequest, value)
-        except DecodeError:
-            continue
-        seen[request.request_id] = request.requested_at.timestamp()
+    topic = topology.name("fetch_seen")
+    seen = {r.request_id: r.requested_at.timestamp() for r in read_compacted(settings, topic, FetchRequest)}
     prune_seen(seen, now, settings.seen_window_s)
     return seen
 
 
 def load_sources(settings: Settings, topology: Topology) -> list[SourceState]:
     """What the last scheduler remembered of each source, the latest record per URL."""
-    states: dict[str, SourceState] = {}
-    for value in read_compacted(settings, topology.name("fetch_sources")):
-        try:
-            state = decode(SourceState, value)
-        except DecodeError:
-            continue
-        states[state.url] = state
+    states = {s.url: s for s in read_compacted(settings, topology.name("fetch_sources"), SourceState)}
     return list(states.values())
 
 
