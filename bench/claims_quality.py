@@ -26,6 +26,7 @@ import re
 import statistics
 import sys
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -161,11 +162,13 @@ def run(data: Path, split: str, limit: int | None) -> tuple[Tally, int, float]:
     dates = load_dates(data)
     tally = Tally()
     texts = sorted((data / split / "text").glob("*.txt"))[:limit]
+    annotations = sorted((data / split / "attributions").glob("*.ann"))
+    annotation_names = [a.name for a in annotations]
     seconds, scored = 0.0, 0
     for path in texts:
         name = path.stem
-        annotations = sorted((data / split / "attributions").glob(f"{name}_*.ann"))
-        if not annotations:
+        first = bisect_left(annotation_names, f"{name}_")  # the first of the article's "<name>_*.ann"
+        if first == len(annotations) or not annotation_names[first].startswith(f"{name}_"):
             continue
         text = path.read_text(encoding="utf-8")
         article = article_of(name, text, dates.get(name))
@@ -173,7 +176,7 @@ def run(data: Path, split: str, limit: int | None) -> tuple[Tally, int, float]:
         started = time.perf_counter()
         found = find_located_claims(article, date_stamp)
         seconds += time.perf_counter() - started
-        score_article(text, parse_ann(annotations[0]), found, tally, name)
+        score_article(text, parse_ann(annotations[first]), found, tally, name)
         scored += 1
     return tally, scored, seconds
 

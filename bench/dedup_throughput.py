@@ -60,7 +60,8 @@ def random_entries(count: int, params: MinHashParams) -> list[tuple[list[str], M
     return [(band_keys(row, params), Member(f"{i:016x}", 1.7e9 + i, fingerprint(row))) for i, row in enumerate(values)]
 
 
-def memory_store_bytes(entries: list[tuple[list[str], Member]]) -> int:
+def memory_store(entries: list[tuple[list[str], Member]]) -> tuple[int, dict[str, object]]:
+    """The band store holding ``entries``, and the bytes it takes."""
     tracemalloc.start()
     buckets: dict[str, object] = {}
     before = tracemalloc.get_traced_memory()[0]
@@ -69,15 +70,11 @@ def memory_store_bytes(entries: list[tuple[list[str], Member]]) -> int:
             probe(buckets, key, member, now=NOW, window=WEEK)
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    return used
+    return used, buckets
 
 
-def serialized(entries: list[tuple[list[str], Member]]) -> list[tuple[bytes, bytes]]:
-    rows = []
-    for keys, member in entries:
-        entry = [[member.article_id, member.order, member.fingerprint, NOW.timestamp()]]
-        rows += [(key.encode(), json.dumps(entry).encode()) for key in keys]
-    return rows
+def serialized(buckets: dict[str, object]) -> list[tuple[bytes, bytes]]:
+    return [(key.encode(), json.dumps(entry).encode()) for key, entry in buckets.items()]
 
 
 def rocksdb_figures(rows: list[tuple[bytes, bytes]]) -> tuple[float, int] | None:
@@ -120,9 +117,10 @@ def main() -> None:
     )
 
     entries = random_entries(args.stored, params)
-    used = memory_store_bytes(entries)
+    used, buckets = memory_store(entries)
     print(f"memory store: {used / args.stored:,.0f} B/signature -> {used / args.stored:,.0f} MB per 1M signatures")
-    data = serialized(entries)
+    data = serialized(buckets)
+    del buckets
     json_bytes = sum(len(k) + len(v) for k, v in data)
     print(f"changelog JSON: {json_bytes / args.stored:,.0f} B/signature -> {json_bytes / args.stored:,.0f} MB per 1M")
     rocks = rocksdb_figures(data)

@@ -17,6 +17,7 @@ import subprocess
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
@@ -55,7 +56,7 @@ class LocalBroker:
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    @property
+    @cached_property
     def version(self) -> str:
         pom = (self.deploy_dir / "pom.xml").read_text()
         found = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)

@@ -7,16 +7,18 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pipeline.broker import BrokerError, LocalBroker
 from pipeline.config import Settings
-from pipeline.models import ProcessResult
+
+if TYPE_CHECKING:
+    from pipeline.broker import LocalBroker
+    from pipeline.models import ProcessResult
 
 app = typer.Typer(help="Streaming news ingest: clean, deduplicated, dated articles and claims on Kafka.")
 broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft, 127.0.0.1 only).")
@@ -37,6 +39,8 @@ Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line
 @contextmanager
 def _broker_errors() -> Iterator[None]:
     """A broker failure as a one-line error and exit code 1, not a traceback."""
+    from pipeline.broker import BrokerError
+
     try:
         yield
     except BrokerError as exc:
@@ -44,10 +48,16 @@ def _broker_errors() -> Iterator[None]:
         raise typer.Exit(1) from exc
 
 
+def _local_broker(settings: Settings) -> LocalBroker:
+    from pipeline.broker import LocalBroker
+
+    return LocalBroker.from_settings(settings)
+
+
 @broker_app.command("install")
 def broker_install() -> None:
     """Fetch the broker's jars from Maven Central into the cache (done once; start does it too)."""
-    broker = LocalBroker.from_settings(Settings())
+    broker = _local_broker(Settings())
     with _broker_errors():
         console.print(f"Apache Kafka {broker.version} in {broker.ensure_libs()}")
 
@@ -55,7 +65,7 @@ def broker_install() -> None:
 @broker_app.command("start")
 def broker_start() -> None:
     """Start the local broker (downloading it once) and wait until it answers."""
-    broker = LocalBroker.from_settings(Settings())
+    broker = _local_broker(Settings())
     with _broker_errors():
         started = broker.start()
     console.print(f"broker {'started' if started else 'already running'} on {broker.bootstrap} (pid {broker.pid()})")
@@ -64,14 +74,14 @@ def broker_start() -> None:
 @broker_app.command("stop")
 def broker_stop() -> None:
     """Stop the local broker."""
-    stopped = LocalBroker.from_settings(Settings()).stop()
+    stopped = _local_broker(Settings()).stop()
     console.print("broker stopped" if stopped else "broker was not running")
 
 
 @broker_app.command("status")
 def broker_status() -> None:
     """Say whether the local broker runs and answers; exit 1 if not."""
-    broker = LocalBroker.from_settings(Settings())
+    broker = _local_broker(Settings())
     pid, answers = broker.pid(), broker.answers()
     console.print(f"pid {pid or '-'}, {'answering' if answers else 'not answering'} on {broker.bootstrap}")
     console.print(f"data {broker.data_dir}, Apache Kafka {broker.version}")
@@ -226,7 +236,7 @@ def replay(
     """
     settings = Settings()
     with ExitStack() as stack:
-        health_check: Callable[[], None] = _no_check
+        health_check: Callable[[], None] | None = None
         if settings.bootstrap_servers is None:
             settings, health_check = _embedded(stack, settings, prefix=settings.topic_prefix)
         _replay_and_report(paths, settings, rate, jsonl, timeout, health_check)
@@ -241,10 +251,6 @@ def demo(jsonl: Jsonl = None) -> None:
         _replay_and_report([SEEDS], settings, None, jsonl, 180.0, health_check)
 
 
-def _no_check() -> None:
-    """An externally run pipeline: nothing here to watch."""
-
-
 def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> tuple[Settings, Callable[[], None]]:
     """Broker (if none is configured) and workers for the block; topics under prefix."""
     from pipeline.kafka.admin import delete_topics_with_prefix, ensure_topics
@@ -252,7 +258,7 @@ def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> tuple[Set
     from pipeline.topology import Topology
 
     if settings.bootstrap_servers is None:
-        broker = LocalBroker.from_settings(settings)
+        broker = _local_broker(settings)
         err.print(f"starting the local broker on {broker.bootstrap} ...")
         if broker.start():
             stack.callback(broker.stop)
@@ -272,7 +278,7 @@ def _replay_and_report(
     rate: float | None,
     jsonl: Path | None,
     timeout: float,
-    health_check: Callable[[], None],
+    health_check: Callable[[], None] | None,
 ) -> None:
     from pipeline.replay import ReplayTimeout
     from pipeline.replay import replay as run_replay

@@ -14,6 +14,7 @@ from pipeline.models import Capture, DeadLetter, stable_id
 ContentType = Literal["text/html", "text/plain"]
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
+DOCUMENT_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES
 GZIP_SUFFIX = ".gz"
 GZIP_CHUNK = 64 * 1024
 CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
@@ -33,7 +34,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and inner_suffix(child) in HTML_SUFFIXES | TEXT_SUFFIXES:
+                if child.is_file() and inner_suffix(child) in DOCUMENT_SUFFIXES:
                     found[child] = None
         else:
             found[path] = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
-DOCUMENTS = Counter("news_replay_documents_total", "Documents a replay published", ["outcome"])
 FETCH_MESSAGES = Counter("news_fetch_messages_total", "Messages the fetch workers consumed", ["kind"])
 EXTRACT_ARTICLES = Counter("news_extract_articles_total", "Articles extracted", ["extractor"])
 EXTRACT_SECONDS = Histogram("news_extract_seconds", "Time to extract one document")

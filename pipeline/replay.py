@@ -16,7 +16,6 @@ from pathlib import Path
 
 from confluent_kafka import Consumer, Message
 
-from pipeline import metrics
 from pipeline.codec import decode, encode
 from pipeline.config import Settings
 from pipeline.documents import read_all
@@ -111,13 +110,12 @@ def _publish(
     pending: Counter[str] = Counter()
     for item in items:
         if isinstance(item, Capture):
-            topic, key, outcome = topology.name("captures"), item.capture_id, "published"
+            topic, key = topology.name("captures"), item.capture_id
         else:
-            topic, key, outcome = topology.name("deadletter"), item.trace_id, "unreadable"
+            topic, key = topology.name("deadletter"), item.trace_id
         producer.produce(topic, key=key.encode(), value=encode(item), on_delivery=tracker)
         producer.poll(0)
         pending[key] += 1
-        metrics.DOCUMENTS.labels(outcome).inc()
         if rate:
             time.sleep(1.0 / rate)
     tracker.flush(producer)

@@ -63,8 +63,8 @@ class Workers:
     because it found itself stalled (as compose's restart policy does) and raises for any other
     exit."""
 
-    processes: list[subprocess.Popen[bytes]]
-    logs: list[Path]
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     settings: list[Settings] = field(default_factory=list)
     restarts: int = 0
@@ -72,12 +72,13 @@ class Workers:
     def start(self, command: str, settings: Settings, log: Path) -> None:
         self.commands.append(command)
         self.settings.append(settings)
+        self.logs.append(log)
         self.processes.append(start_process(command, settings, log))
 
     def check(self) -> None:
         for i, (process, log) in enumerate(zip(self.processes, self.logs, strict=True)):
             code = process.poll()
-            if code == STALL_EXIT_CODE and i < len(self.commands):
+            if code == STALL_EXIT_CODE:
                 self.processes[i] = start_process(self.commands[i], self.settings[i], log)
                 self.restarts += 1
             elif code is not None:
@@ -92,13 +93,12 @@ def running_workers(
 
     With metrics on, worker i serves /metrics on settings.metrics_port + i (fetch workers first).
     """
-    logs = [log_dir / f"fetch-{i}.log" for i in range(fetch_workers)]
-    logs += [log_dir / f"worker-{i}.log" for i in range(stream_workers)]
-    commands = ["fetch"] * fetch_workers + ["worker"] * stream_workers
-    workers = Workers([], logs)
-    for i, (command, log) in enumerate(zip(commands, logs, strict=True)):
+    names = [("fetch", f"fetch-{i}") for i in range(fetch_workers)]
+    names += [("worker", f"worker-{i}") for i in range(stream_workers)]
+    workers = Workers()
+    for i, (command, name) in enumerate(names):
         port = settings.metrics_port + i if settings.metrics_port else 0
-        workers.start(command, settings.model_copy(update={"metrics_port": port}), log)
+        workers.start(command, settings.model_copy(update={"metrics_port": port}), log_dir / f"{name}.log")
     try:
         yield workers
     finally:

@@ -47,7 +47,6 @@ class TopicSpec:
     key: str
     retention_ms: int = 7 * DAY_MS
     compacted: bool = False
-    partitioned: bool = True
     description: str = ""
 
     def config(self) -> dict[str, str]:
@@ -141,6 +140,7 @@ SPECS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec("deadletter", "news.deadletter", models.DeadLetter, "trace_id", 30 * DAY_MS),
 )
+_BY_ROLE: dict[Role, TopicSpec] = {spec.role: spec for spec in SPECS}
 
 
 @dataclass(frozen=True)
@@ -155,16 +155,13 @@ class Topology:
         return cls(prefix=settings.topic_prefix, partitions=settings.partitions)
 
     def spec(self, role: Role) -> TopicSpec:
-        for spec in SPECS:
-            if spec.role == role:
-                return spec
-        raise KeyError(role)
+        return _BY_ROLE[role]
 
     def name(self, role: Role) -> str:
         return self.prefix + self.spec(role).name
 
     def partitions_of(self, role: Role) -> int:
-        return self.partitions if self.spec(role).partitioned else 1
+        return self.partitions
 
     def all(self) -> list[tuple[str, int, TopicSpec]]:
-        return [(self.prefix + s.name, self.partitions_of(s.role), s) for s in SPECS]
+        return [(self.prefix + s.name, self.partitions, s) for s in SPECS]

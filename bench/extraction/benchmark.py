@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import html
+import itertools
 import json
 import statistics
 import sys
@@ -36,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from score import Counts, aggregate, match  # noqa: E402
 
-from pipeline.extract import ExtractError, extract  # noqa: E402
+from pipeline.extract import BoilerplateMemory, ExtractError, extract  # noqa: E402
 from pipeline.extract.encoding import decode_html  # noqa: E402
 from pipeline.models import Capture  # noqa: E402
 
@@ -64,11 +65,16 @@ def load(path: Path, limit: int | None) -> list[Page]:
     return pages
 
 
-def ours(content_type: str) -> Extractor:
+def ours(content_type: str, memory: BoilerplateMemory | None = None) -> Extractor:
+    """Our extract; each page is its own capture, as the memory, when given, tells pages apart by id."""
+    pages = itertools.count()
+
     def run(body: str, url: str) -> str:
-        capture = Capture(capture_id="bench", source="bench", url=url or None, content_type=content_type, body=body)
+        capture = Capture(
+            capture_id=f"bench-{next(pages)}", source="bench", url=url or None, content_type=content_type, body=body
+        )
         try:
-            return extract(capture, now=NOW).text
+            return extract(capture, now=NOW, memory=memory).text
         except ExtractError:
             return ""
 

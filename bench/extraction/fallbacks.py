@@ -38,21 +38,12 @@ def load(path: Path) -> list[Page]:
     return [(p.truth, p.html, p.url) for p in sites.load(path)]
 
 
-def shipped(html: str, meta: PageMeta, main: str) -> str:
-    text = main
-    for fallback in extract_html._fallbacks(html, meta):
-        if len(text) >= extract_html.MIN_BODY_CHARS:
-            break
-        text = extract_html._paragraphs(fallback(), meta.title) or text
-    return text
-
-
 CANDIDATES: list[tuple[str, Candidate]] = [
     ("trafilatura's text kept", lambda html, meta, main: main),
     ("JSON-LD articleBody", lambda html, meta, main: meta.article_body or ""),
     ("readability-lxml", lambda html, meta, main: extract_html.readability_text(html)),
     ("jusText", lambda html, meta, main: extract_html.justext_text(html, meta.language)),
-    ("the chain as shipped", shipped),
+    ("the chain as shipped", extract_html.with_fallbacks),
 ]
 
 

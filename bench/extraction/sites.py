@@ -36,13 +36,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark import NOW, justext_html, on_text, trafilatura_fast  # noqa: E402
+from benchmark import justext_html, on_text, ours, trafilatura_fast  # noqa: E402
 from score import Counts, aggregate, match  # noqa: E402
 
-from pipeline.extract import BoilerplateMemory, ExtractError, extract  # noqa: E402
+from pipeline.extract import BoilerplateMemory  # noqa: E402
 from pipeline.extract.boilerplate import DEFAULT_MIN_PAGES, site_of  # noqa: E402
 from pipeline.extract.encoding import decode_html  # noqa: E402
-from pipeline.models import Capture  # noqa: E402
 
 _WRAPPER = re.compile(r"^\s*<text\s+id=\"([^\"]+)\"[^>]*>", re.I)
 _LINKED_URL = re.compile(
@@ -100,28 +99,14 @@ def load(path: Path) -> list[Page]:
         source = path / "input" / (gold.stem + ".html")
         if not source.exists():
             continue
-        markup = _XML_DECLARATION.sub("", _WRAPPER.sub("", decode_html(source.read_bytes()), count=1))
-        url = page_url(decode_html(source.read_bytes()))
+        decoded = decode_html(source.read_bytes())
+        markup = _XML_DECLARATION.sub("", _WRAPPER.sub("", decoded, count=1))
+        url = page_url(decoded)
         truth = gold_text(gold.read_text(encoding="utf-8", errors="replace"))
         if truth.strip():
             site = site_of(url) if url else "unknown:" + gold.stem
             pages.append(Page(gold.stem, url, site, truth, markup, get_text(markup)))
     return sorted(pages, key=lambda page: page.site)  # stable: file order within a site
-
-
-def ours(content_type: str, memory: BoilerplateMemory | None) -> Extractor:
-    counter = iter(range(1_000_000_000))
-
-    def run(body: str, url: str) -> str:
-        capture = Capture(
-            capture_id=f"bench-{next(counter)}", source="bench", url=url or None, content_type=content_type, body=body
-        )
-        try:
-            return extract(capture, now=NOW, memory=memory).text
-        except ExtractError:
-            return ""
-
-    return run
 
 
 def cases(min_pages: int) -> list[tuple[str, str, Callable[[], Extractor]]]:

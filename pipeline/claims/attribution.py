@@ -101,6 +101,7 @@ _CONTENT_END = re.compile(
 )
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
+_OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -142,7 +143,7 @@ class _Finder:
         position = self._skip_date(match.end())
         setting = _SETTING.match(self.s, position)
         position = self._skip_date(setting.end()) if setting else position
-        if cue in ("told", "tells"):
+        if cue in _OBJECT_CUES:
             obj = _TOLD_OBJECT.match(self.s, position)
             position = self._skip_date(obj.end()) if obj else position
         return position
@@ -219,13 +220,18 @@ class _Finder:
             cue, match.start(), speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
         )
 
+    def _phrase_after(self, start: int) -> tuple[int, str] | None:
+        """The speaker phrase that is all of the text from ``start`` to the next comma: its offset and text."""
+        tail = self.s[start:].split(",")[0]
+        phrase = whole_phrase(tail.strip())
+        return (start + tail.index(phrase), phrase) if phrase is not None else None
+
     def _cue_first(self, match: re.Match[str], cue: str) -> Attribution | None:
         boundary = _BOUNDARY_END.search(self.s[: match.start()].rstrip())
-        tail = self.s[match.end() :].split(",")[0]
-        phrase = whole_phrase(tail.strip()) if boundary else None
-        if boundary is None or phrase is None:
+        found = self._phrase_after(match.end()) if boundary else None
+        if boundary is None or found is None:
             return None
-        speaker_start = match.end() + tail.index(phrase)
+        speaker_start, phrase = found
         quoted = _opens_quote(self.s)
         window = (boundary.start(), len(self.s))
         return Attribution(cue, match.start(), phrase, speaker_start, 0, boundary.start(), window, (), quoted)
@@ -243,24 +249,23 @@ class _Finder:
         lead = self.s[: match.start()].strip(' "“‘')
         if not lead or lead.lower() in ("but", "and", "yet", "also"):
             comma = self.s.find(",", match.end())
-            phrase = whole_phrase(self.s[match.end() : comma].strip()) if comma > 0 else None
-            if phrase is None:
+            found = self._phrase_after(match.end()) if comma > 0 else None
+            if found is None:
                 return None
+            speaker_start, phrase = found
             start = comma + 1 + len(self.s[comma + 1 :]) - len(self.s[comma + 1 :].lstrip())
-            speaker_start = self.s.index(phrase, match.end())
             end = self._content_end(start)
             return Attribution(_ACCORDING, match.start(), phrase, speaker_start, start, end, (0, start))
         return self._trailing_source(match)
 
     def _trailing_source(self, match: re.Match[str]) -> Attribution | None:
-        tail = self.s[match.end() :].split(",")[0]
-        phrase = whole_phrase(tail.strip())
-        if phrase is None:
+        found = self._phrase_after(match.end())
+        if found is None:
             return None
+        speaker_start, phrase = found
         prefix = self.s[: match.start()].rstrip()
         boundary = _BOUNDARY_END.search(prefix)
         end = boundary.start() if boundary else len(prefix)
-        speaker_start = match.end() + tail.index(phrase)
         window = (match.start(), len(self.s))
         return Attribution(_ACCORDING, match.start(), phrase, speaker_start, 0, end, window)
 
@@ -274,13 +279,13 @@ class _Finder:
         speaker = self._subject(match.start(), found)
         if speaker is None:
             return None
-        if quote is not None:
+        if that is not None:
+            start = that.end()
+            end, quoted = self._content_end(start), False
+        elif quote is not None:
             start = quote.end()
             close = self.s.find(_CLOSING[quote.group(1)], start)
             end, quoted = (close if close >= 0 else len(self.s)), True
-        else:
-            start = that.end() if that else match.end()
-            end, quoted = self._content_end(start), False
         window = (match.start(), start)
         return Attribution(cue, match.start(), speaker[1], speaker[0], start, end, window, quoted=quoted)
 
@@ -298,7 +303,7 @@ def _opens_quote(sentence: str) -> bool:
 def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
     first = words[0].lower().strip('“"') if words else ""
-    stop = _TOLD_STOP if cue in ("told", "tells") else BARE_CLAUSE_STOP
+    stop = _TOLD_STOP if cue in _OBJECT_CUES else BARE_CLAUSE_STOP
     return len(words) >= 3 and first not in stop
 
 

@@ -45,7 +45,7 @@ class _Said:
 
 def find_claims(article: Article, stamp: DateStamp) -> list[Claim]:
     """Attributed claims of ``article`` in text order, dated with the help of ``stamp``."""
-    return [located.claim for located in _ClaimFinder(article, stamp).run()]
+    return [located.claim for located in find_located_claims(article, stamp)]
 
 
 def find_located_claims(article: Article, stamp: DateStamp) -> list[Located]:

@@ -180,8 +180,7 @@ TITLE_WORDS = frozenset(
     chancellor ambassador advisor adviser aide leader chairman chairwoman chair director deputy vice senator
     representative governor mayor king queen pope chief commander officer
     premier envoy lt gen col maj capt sgt presidential supreme marshal admiral state mr mrs ms miss dr prof
-    sen rep gov
-    minister's president's leader's""".split()
+    sen rep gov""".split()
 )
 
 # Forms of address that say nothing about a speaker's role.

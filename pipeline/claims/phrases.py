@@ -70,6 +70,7 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
     matches = list(_TOKEN.finditer(clause))
     tokens = [m.group() for m in matches]
     begin = len(tokens)
+    named = False
     for index in range(len(tokens) - 1, -1, -1):
         part = _part(tokens, index)
         if part is Part.STOP:
@@ -77,7 +78,8 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
         begin = index
         if part is Part.DET:
             break
-    if begin == len(tokens) or all(_part(tokens, i) is Part.DET for i in range(begin, len(tokens))):
+        named = True
+    if not named:
         return None
     offset = matches[begin].start()
     return offset, clause[offset:].rstrip()

@@ -10,6 +10,7 @@ line goes on in lower case (a hard-wrapped line).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.claims.lexicon import (
@@ -75,7 +76,9 @@ def _ends_sentence(text: str, match: re.Match[str], quotes: list[tuple[int, int]
 
 
 def _inside_quote(position: int, quotes: list[tuple[int, int]]) -> bool:
-    return any(opened < position <= closed for opened, closed in quotes)
+    """``quotes`` are in text order and never overlap: only the last one opened before ``position`` may hold it."""
+    index = bisect_left(quotes, (position,)) - 1
+    return index >= 0 and position <= quotes[index][1]
 
 
 def _word_before(text: str, stop: int) -> str:

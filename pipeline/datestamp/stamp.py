@@ -30,6 +30,7 @@ _PRIORITY: tuple[DateSource, ...] = (
     "page-top",
     "http",
 )
+_RANK: dict[DateSource, int] = {source: rank for rank, source in enumerate(_PRIORITY)}
 _CONFIDENCE: dict[DateSource, float] = {
     "capture-header": 0.95,
     "json-ld": 0.9,
@@ -118,14 +119,16 @@ def _is_modified(hint: DateHint) -> bool:
     return hint.role == "modified" or _UPDATED.match(hint.text) is not None
 
 
+def _by_priority(hints: tuple[DateHint, ...]) -> list[DateHint]:
+    """The hints, the most trusted source first (in page order within a source)."""
+    return sorted(hints, key=lambda h: _RANK[h.source])
+
+
 def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
     """When the page says it was last updated, the most trusted source first."""
-    for source in _PRIORITY:
-        for hint in hints:
-            if hint.source != source or not _is_modified(hint):
-                continue
-            if (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
-                return parsed[0]
+    for hint in _by_priority(hints):
+        if _is_modified(hint) and (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
+            return parsed[0]
     return None
 
 
@@ -144,13 +147,9 @@ def _published_text(at: datetime, precision: Precision) -> str:
 
 
 def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
-    for source in _PRIORITY:
-        for hint in hints:
-            if hint.source != source:
-                continue
-            parsed = parse_hint(hint.text)
-            if parsed is not None:
-                return _Published(parsed[0], parsed[1], source, _CONFIDENCE[source])
+    for hint in _by_priority(hints):
+        if (parsed := parse_hint(hint.text)) is not None:
+            return _Published(parsed[0], parsed[1], hint.source, _CONFIDENCE[hint.source])
     return None
 
 
@@ -200,13 +199,14 @@ def _parse_in_text(text: str) -> tuple[datetime, Precision] | None:
         with_time = _parse_dateparser(text[first.start : time.end()])
         if with_time is not None and with_time[1] == "minute":
             return with_time
-    return _start_of(first.value, first.precision), first.precision
+    return _start_of(first.value), first.precision
 
 
-def _start_of(value: str, precision: Precision) -> datetime:
+def _start_of(value: str) -> datetime:
+    """The start of an ISO day, month or year (``2025``, ``2025-05``, ``2025-05-06``), in UTC."""
     parts = [int(part) for part in value.split("-")]
     year, month, day = (parts + [1, 1])[:3]
-    return datetime(year, month, day, tzinfo=UTC) if precision != "minute" else datetime.fromisoformat(value)
+    return datetime(year, month, day, tzinfo=UTC)
 
 
 @cache
@@ -226,7 +226,7 @@ def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
     precision = PERIODS.get(data.period or "day", "day")
     if precision == "day" and _HAS_TIME.search(text):
         return _aware(data.date_obj), "minute"
-    return _start_of(iso(data.date_obj.date(), precision), precision), precision
+    return _start_of(iso(data.date_obj.date(), precision)), precision
 
 
 def _inferred(text: str, ingested_at: datetime) -> _Published | None:

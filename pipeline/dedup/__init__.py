@@ -6,11 +6,10 @@ the stream with Faust tables, one agent per step, repartitioned so that candidat
 
 from pipeline.dedup.bands import Candidate, Member, earliest_match, probe
 from pipeline.dedup.exact import check_content, check_url
-from pipeline.dedup.judge import DEFAULT_WINDOW, DedupConfig, DedupStores, decide, judge, probes
+from pipeline.dedup.judge import DedupConfig, DedupStores, decide, judge, probes
 from pipeline.dedup.signatures import MinHashParams
 
 __all__ = [
-    "DEFAULT_WINDOW",
     "Candidate",
     "DedupConfig",
     "DedupStores",

@@ -14,12 +14,10 @@ from pipeline.dedup.exact import check_content, check_url
 from pipeline.dedup.signatures import MinHashParams, band_keys, fingerprint, signature
 from pipeline.models import Article, DedupVerdict
 
-DEFAULT_WINDOW = timedelta(days=7)
-
 
 @dataclass(frozen=True)
 class DedupConfig:
-    window: timedelta = DEFAULT_WINDOW
+    window: timedelta = timedelta(days=7)
     minhash: MinHashParams = field(default_factory=MinHashParams)
     bucket_cap: int = DEFAULT_BUCKET_CAP
 

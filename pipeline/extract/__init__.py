@@ -60,8 +60,7 @@ def _extract_text(capture: Capture, memory: BoilerplateMemory | None) -> Extract
     _refuse_binary(capture.body)
     if capture.content_type == "text/html" or looks_like_html(capture.body):
         found = extract_html(capture.body, capture.url)
-        where = _where(capture, found.site) if found and memory else None
-        if found is None or memory is None or where is None:
+        if found is None or memory is None or (where := _where(capture, found.site)) is None:
             return found
         kept = memory.filter_page(*where, found.text.split("\n\n"))
         return dataclasses.replace(found, text="\n\n".join(kept))

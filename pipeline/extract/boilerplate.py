@@ -67,21 +67,22 @@ class BoilerplateMemory:
         # extraction runs in worker threads: learning a page must not interleave with another's
         self._lock = threading.Lock()
 
-    def learn_page(self, site: str, page: str, paragraphs: Iterable[str]) -> None:
-        """Count the page's paragraphs once per page: a page fetched again teaches nothing new."""
+    def _learn_page(self, page: str, keys: Iterable[str]) -> None:
+        """Count the page's paragraph keys once per page: a page fetched again teaches nothing new."""
         marker = page_key(page)
         if self.store.get(marker):
             return
         self.store[marker] = 1
-        for key in {paragraph_key(site, p) for p in paragraphs if p.strip()}:
+        for key in set(keys):
             self.store[key] = self.store.get(key, 0) + 1
 
     def known(self, site: str, page: str, paragraphs: list[str]) -> set[str]:
         """The page's paragraphs already known as the site's boilerplate; the page is learnt first,
         so the ``min_pages``-th page carrying a paragraph is the first to find it known."""
+        keys = {p: paragraph_key(site, p) for p in paragraphs}
         with self._lock:
-            self.learn_page(site, page, paragraphs)
-            return {p for p in paragraphs if self.store.get(paragraph_key(site, p), 0) >= self.min_pages}
+            self._learn_page(page, (key for p, key in keys.items() if p.strip()))
+            return {p for p, key in keys.items() if self.store.get(key, 0) >= self.min_pages}
 
     def filter_page(self, site: str, page: str, paragraphs: list[str]) -> list[str]:
         """The paragraphs not yet known as the site's boilerplate."""

@@ -104,6 +104,15 @@ def _fallbacks(html: str, meta: PageMeta) -> list[Callable[[], str]]:
     return [lambda: meta.article_body or "", lambda: readability_text(html), lambda: justext_text(html, meta.language)]
 
 
+def with_fallbacks(html: str, meta: PageMeta, text: str) -> str:
+    """``text``, or while it is under ``MIN_BODY_CHARS`` what the next fallback finds instead."""
+    for fallback in _fallbacks(html, meta):
+        if len(text) >= MIN_BODY_CHARS:
+            break
+        text = _paragraphs(fallback(), meta.title) or text
+    return text
+
+
 def _date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
     """The metadata's dates; htmldate only when they give no publication date (a minority of pages)."""
     if any(hint.role == "published" for hint in meta.date_hints):
@@ -120,11 +129,7 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
     meta = page_meta(tree)
     date_hints = _date_hints(tree, url, meta)
     strip_inert(tree)
-    text = _paragraphs(main_text(tree, url), meta.title)
-    for fallback in _fallbacks(html, meta):
-        if len(text) >= MIN_BODY_CHARS:
-            break
-        text = _paragraphs(fallback(), meta.title) or text
+    text = with_fallbacks(html, meta, _paragraphs(main_text(tree, url), meta.title))
     if not text:
         return None
     return ExtractedText(

@@ -113,7 +113,8 @@ class Meta:
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().translate(_QUOTE_FOLD) for w in WORD.findall(text)]
+    # Of the folded quotes only ’ can sit inside a word: folding it first is the same as folding each word.
+    return [w.lower() for w in WORD.findall(text.replace("’", "'"))]
 
 
 def word_count(text: str) -> int:
@@ -199,11 +200,12 @@ def classify(text: str, english: bool) -> Kind:
     return "short"
 
 
-def is_skippable(text: str, others: set[str], meta: Meta) -> bool:
-    """Lines that are metadata or artefacts: they neither count nor break a run of paragraphs."""
-    if meta.title is not None and fold(text) == fold(meta.title):
+def is_skippable(text: str, key: str, others: set[str], title_key: str | None, meta: Meta) -> bool:
+    """Lines that are metadata or artefacts: they neither count nor break a run of paragraphs.
+    ``key`` is the line folded, ``title_key`` the title folded."""
+    if key == title_key:
         return True
-    if ESCAPED_QUOTE.search(text) and fold(text) in others:
+    if ESCAPED_QUOTE.search(text) and key in others:
         return True  # an escaping artefact that duplicates a clean copy of the same line
     return CAPTION.search(text) is not None or read_byline(text, meta)
 
@@ -211,11 +213,13 @@ def is_skippable(text: str, others: set[str], meta: Meta) -> bool:
 def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -> list[Line]:
     """Each line's kind; ``furniture`` holds lines known as the site's boilerplate from its other pages."""
     english = reads_as_english("\n".join(lines))
-    clean = {fold(t) for t in lines if not ESCAPED_QUOTE.search(t)}
-    seen = Counter(fold(t) for t in lines)
+    keys = [fold(t) for t in lines]
+    clean = {key for t, key in zip(lines, keys, strict=True) if not ESCAPED_QUOTE.search(t)}
+    seen = Counter(keys)
+    title_key = fold(meta.title) if meta.title is not None else None
     labelled = []
-    for text in lines:
-        if is_skippable(text, clean, meta):
+    for text, key in zip(lines, keys, strict=True):
+        if is_skippable(text, key, clean, title_key, meta):
             labelled.append(Line(text, "skip"))
         elif text in furniture:
             labelled.append(Line(text, "bad"))
@@ -223,7 +227,7 @@ def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -
             unescaped = ESCAPED_QUOTE.sub(r"\1", text)
             # Prose shown twice on one page is a teaser repeated in two lists, not a paragraph.
             kind = classify(unescaped, english)
-            labelled.append(Line(unescaped, "short" if seen[fold(text)] > 1 and kind != "bad" else kind))
+            labelled.append(Line(unescaped, "short" if seen[key] > 1 and kind != "bad" else kind))
     return labelled
 
 

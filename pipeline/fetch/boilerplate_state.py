@@ -8,17 +8,14 @@ workers, captures of one site arrive on any partition, and the store's cap bound
 
 from __future__ import annotations
 
-import time
-
 import structlog
-from confluent_kafka import KafkaError, Producer, TopicPartition
+from confluent_kafka import Producer
 
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
 from pipeline.extract.boilerplate import BoilerplateCount, BoilerplateMemory
 from pipeline.extract.lru_counts import LruCounts
-from pipeline.kafka import clients
-from pipeline.kafka.admin import end_offsets
+from pipeline.kafka.admin import read_to_end
 from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
@@ -34,28 +31,11 @@ def memory(settings: Settings, topology: Topology) -> tuple[BoilerplateMemory, L
 
 def load(settings: Settings, topology: Topology, store: LruCounts, timeout_s: float = 120.0) -> int:
     """Read the topic's committed counts into store; returns how many messages were read."""
-    topic = topology.name("boilerplate")
-    consumer = clients.consumer(settings, "news-ingest-boilerplate-loader", **{"enable.partition.eof": True})
+    topic, group = topology.name("boilerplate"), "news-ingest-boilerplate-loader"
     read = 0
-    try:
-        pending = {tp.partition for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
-        consumer.assign([TopicPartition(topic, p, 0) for p in pending])
-        deadline = time.monotonic() + timeout_s
-        while pending and time.monotonic() < deadline:
-            message = consumer.poll(1.0)
-            if message is None:
-                continue
-            error = message.error()
-            if error is not None:
-                if error.code() == KafkaError._PARTITION_EOF:
-                    pending.discard(int(message.partition() or 0))
-                continue
-            read += 1
-            _load_one(store, message.key(), message.value())
-        if pending:
-            log.warning("boilerplate memory not read to its end", partitions=sorted(pending))
-    finally:
-        consumer.close()
+    for message in read_to_end(settings, topic, group, timeout_s, give_up_s=timeout_s):
+        read += 1
+        _load_one(store, message.key(), message.value())
     return read
 
 

@@ -30,7 +30,7 @@ class HostGate:
 
     def defer(self, host: str, seconds: float) -> None:
         """The host asked us to back off (Retry-After)."""
-        self._next[host] = max(self._next.get(host, 0.0), self.clock() + seconds)
+        self.done(host, seconds)
 
 
 def host_delay(default_s: float, crawl_delay_s: float | None, cap_s: float) -> float:

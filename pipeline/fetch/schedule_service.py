@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import httpx
 import structlog
-from confluent_kafka import Producer, TopicPartition
+from confluent_kafka import Producer
 
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
@@ -22,7 +22,7 @@ from pipeline.fetch.scheduler import Publish, Scheduler, prune_seen
 from pipeline.fetch.source_state import SourceState
 from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
-from pipeline.kafka.admin import end_offsets
+from pipeline.kafka.admin import read_to_end
 from pipeline.models import Contract, FetchRequest
 from pipeline.topology import Topology
 
@@ -32,24 +32,13 @@ M = TypeVar("M", bound=Contract)
 
 
 def read_compacted(settings: Settings, topic: str, model: type[M], timeout_s: float = 60.0) -> Iterator[M]:
-    """Every record of a compacted topic written without transactions, read to its end (records
-    that do not decode as ``model`` are skipped)."""
-    consumer = clients.consumer(settings, "news-ingest-scheduler-loader")
-    try:
-        ends = {tp.partition: tp.offset for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
-        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
-        positions = dict.fromkeys(ends, 0)
-        while any(positions[p] < ends[p] for p in ends):
-            message = consumer.poll(1.0)
-            if message is None or message.error():
-                continue
-            positions[int(message.partition() or 0)] = int(message.offset() or 0) + 1
-            try:
-                yield decode(model, message.value())
-            except DecodeError:
-                continue
-    finally:
-        consumer.close()
+    """Every record of a compacted topic, read to its end (records that do not decode as ``model``
+    are skipped)."""
+    for message in read_to_end(settings, topic, "news-ingest-scheduler-loader", timeout_s):
+        try:
+            yield decode(model, message.value())
+        except DecodeError:
+            continue
 
 
 def load_seen(settings: Settings, topology: Topology, now: datetime) -> dict[str, float]:

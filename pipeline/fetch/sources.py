@@ -9,6 +9,8 @@ import httpx
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pipeline.fetch.ssrf import SCHEMES
+
 SourceKind = Literal["feed", "sitemap", "page"]
 
 
@@ -25,7 +27,7 @@ class Source(BaseModel):
     @classmethod
     def _http_url(cls, value: str) -> str:
         url = httpx.URL(value)
-        if url.scheme not in ("http", "https") or not url.host:
+        if url.scheme not in SCHEMES or not url.host:
             raise ValueError(f"not an http(s) URL: {value}")
         return str(url)
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+import structlog
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from pipeline.config import Settings
+from pipeline.kafka import clients
 from pipeline.topology import Topology
+
+log = structlog.get_logger(__name__)
 
 _NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
 
@@ -86,3 +91,28 @@ def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 30.0) -> list
                 time.sleep(0.1)
         ends.append(TopicPartition(topic, partition, high))
     return ends
+
+
+def read_to_end(
+    settings: Settings, topic: str, group: str, timeout_s: float = 60.0, *, give_up_s: float | None = None
+) -> Iterator[Message]:
+    """Every committed record of topic, from its start to where each partition ends (a compacted
+    topic read back at start-up); after give_up_s, when given, stops short with a warning."""
+    consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
+    try:
+        pending = {tp.partition for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
+        consumer.assign([TopicPartition(topic, p, 0) for p in pending])
+        deadline = None if give_up_s is None else time.monotonic() + give_up_s
+        while pending and (deadline is None or time.monotonic() < deadline):
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            error = message.error()
+            if error is None:
+                yield message
+            elif error.code() == KafkaError._PARTITION_EOF:
+                pending.discard(int(message.partition() or 0))
+        if pending:
+            log.warning("topic not read to its end", topic=topic, partitions=sorted(pending))
+    finally:
+        consumer.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 from typing import Any
 
 import faust
@@ -26,6 +27,7 @@ from pipeline.stream.app import StreamTopics
 from pipeline.stream.deadletters import send_dead_letter
 
 SWEEP_CHUNK = 1000
+Step = Callable[[Any, datetime], Awaitable[None]]
 
 
 class DedupStage:
@@ -108,9 +110,7 @@ class DedupStage:
             metrics.DEDUP_SWEPT.labels(table.name).inc(dropped)
             metrics.DEDUP_ENTRIES.labels(table.name).set(len(keys) - dropped)
 
-    async def guarded(
-        self, step: Callable[[Any, datetime], Awaitable[None]], item: Any, trace_id: str, source: str
-    ) -> None:
+    async def guarded(self, step: Step, item: Any, trace_id: str, source: str) -> None:
         """Run one step; a failure becomes a dead letter with the reason, never a lost message."""
         try:
             await step(item, datetime.now(UTC))
@@ -127,22 +127,19 @@ def register(app: faust.App, topics: StreamTopics, settings: Settings) -> None:
 
     app.timer(interval=settings.dedup_sweep_interval_s, name="dedup-sweep")(sweep_expired)
 
-    @app.agent(topics("articles"), name="dedup-route")
-    async def route(stream: Any) -> None:
-        async for article in stream:
-            await stage.guarded(stage.route, article, article.trace_id, article.source)
+    article = attrgetter("trace_id", "source")
+    app.agent(topics("articles"), name="dedup-route")(_agent(stage, stage.route, article))
+    app.agent(stage.keyed, name="dedup-exact")(_agent(stage, stage.exact, article))
+    app.agent(stage.by_band, name="dedup-band")(_agent(stage, stage.band, attrgetter("article_id", "key")))
+    decide_origin = attrgetter("article_id", "article_id")
+    app.agent(stage.to_decide, name="dedup-decide")(_agent(stage, stage.decide, decide_origin))
 
-    @app.agent(stage.keyed, name="dedup-exact")
-    async def exact(stream: Any) -> None:
-        async for article in stream:
-            await stage.guarded(stage.exact, article, article.trace_id, article.source)
 
-    @app.agent(stage.by_band, name="dedup-band")
-    async def band(stream: Any) -> None:
+def _agent(stage: DedupStage, step: Step, origin: Callable[[Any], tuple[str, str]]) -> Callable[[Any], Awaitable[None]]:
+    """An agent running ``step`` on each item, ``origin`` naming the (trace id, source) of its dead letter."""
+
+    async def agent(stream: Any) -> None:
         async for item in stream:
-            await stage.guarded(stage.band, item, item.article_id, item.key)
+            await stage.guarded(step, item, *origin(item))
 
-    @app.agent(stage.to_decide, name="dedup-decide")
-    async def decide_agent(stream: Any) -> None:
-        async for message in stream:
-            await stage.guarded(stage.decide, message, message.article_id, message.article_id)
+    return agent

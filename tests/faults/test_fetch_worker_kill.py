@@ -13,24 +13,20 @@ import signal
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from confluent_kafka import ConsumerGroupState, KafkaException
 
-from pipeline.codec import encode
 from pipeline.config import Settings
-from pipeline.fetch.pages import host_key
 from pipeline.fetch.worker import GROUP
-from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client
-from pipeline.models import Article, DeadLetter, FetchRequest
+from pipeline.models import Article, DeadLetter
 from pipeline.runner import start_process, stop_process
 from pipeline.topology import Topology
 from tests.integration.conftest import wait_for
-from tests.integration.fetch_site import Host, Reply, html, read_all
+from tests.integration.fetch_site import Host, Reply, html, read_all, request_fetches
 
 pytestmark = pytest.mark.integration
 
@@ -116,11 +112,7 @@ def test_killing_a_worker_mid_fetch_loses_and_duplicates_nothing(
     settings = settings.model_copy(update={"fetch_allow_addresses": "127.0.0.1", "fetch_host_delay_s": 0.0})
     topology = Topology.from_settings(settings)
     urls = [host.url + path for host in hosts for path in ("/story", "/gone")]
-    producer = clients.producer(settings)
-    for url in urls:
-        request = FetchRequest.for_url(url, datetime.now(UTC))
-        producer.produce(topology.name("fetch"), key=host_key(url).encode(), value=encode(request))
-    assert producer.flush(30) == 0
+    request_fetches(settings, urls)
 
     victim = start_process("fetch", settings, tmp_path / "fetch-victim.log")
     survivor = start_process("fetch", settings, tmp_path / "fetch-survivor.log")

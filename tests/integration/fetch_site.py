@@ -11,15 +11,18 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TypeVar
 
 from confluent_kafka import KafkaError, TopicPartition
 
-from pipeline.codec import decode
+from pipeline.codec import decode, encode
 from pipeline.config import Settings
+from pipeline.fetch.pages import host_key
 from pipeline.kafka import clients
-from pipeline.models import Contract
+from pipeline.models import Contract, FetchRequest
+from pipeline.topology import Topology
 
 M = TypeVar("M", bound=Contract)
 
@@ -146,6 +149,16 @@ class StubResolver:
     async def __call__(self, host: str, port: int) -> list[str]:
         self.asked.append(host)
         return self.table.get(host, [])
+
+
+def request_fetches(settings: Settings, urls: list[str]) -> None:
+    """Put a fetch request for each URL on news.fetch, keyed by host as the scheduler does."""
+    topic = Topology.from_settings(settings).name("fetch")
+    producer = clients.producer(settings)
+    for url in urls:
+        request = FetchRequest.for_url(url, datetime.now(UTC))
+        producer.produce(topic, key=host_key(url).encode(), value=encode(request))
+    assert producer.flush(30) == 0
 
 
 def read_all(settings: Settings, topic: str, model: type[M], timeout_s: float = 30.0) -> list[M]:

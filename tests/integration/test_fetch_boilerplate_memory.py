@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.codec import encode
 from pipeline.config import Settings
 from pipeline.extract.boilerplate import BoilerplateCount
-from pipeline.fetch.pages import host_key
 from pipeline.fetch.worker import run
-from pipeline.kafka import clients
-from pipeline.models import Article, FetchRequest
+from pipeline.models import Article
 from pipeline.topology import Topology
 from tests.integration.conftest import read_topic
-from tests.integration.fetch_site import Host, html, read_all
+from tests.integration.fetch_site import Host, html, read_all, request_fetches
 
 pytestmark = pytest.mark.integration
 
@@ -42,11 +38,7 @@ def gazette() -> Iterator[Host]:
 def fetch(settings: Settings, urls: list[str], *, total: int) -> list[Article]:
     """Run a worker over urls until the articles topic holds total; the articles of urls, in order."""
     topology = Topology.from_settings(settings)
-    producer = clients.producer(settings)
-    for url in urls:
-        request = FetchRequest.for_url(url, datetime.now(UTC))
-        producer.produce(topology.name("fetch"), key=host_key(url).encode(), value=encode(request))
-    assert producer.flush(30) == 0
+    request_fetches(settings, urls)
     stop = threading.Event()
     worker = threading.Thread(target=run, args=(settings, stop), daemon=True)
     worker.start()

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.codec import encode
 from pipeline.config import Settings
 from pipeline.fetch.worker import run
-from pipeline.kafka import clients
-from pipeline.models import Article, DeadLetter, FetchRequest
+from pipeline.models import Article, DeadLetter
 from pipeline.topology import Topology
 from tests.integration.conftest import read_topic
-from tests.integration.fetch_site import Host, Reply
+from tests.integration.fetch_site import Host, Reply, request_fetches
 
 pytestmark = pytest.mark.integration
 
@@ -48,12 +45,7 @@ def site() -> Iterator[str]:
 def test_urls_become_articles_or_dead_letters_with_the_status(settings: Settings, site: str) -> None:
     settings = settings.model_copy(update={"fetch_allow_addresses": "127.0.0.1", "fetch_host_delay_s": 0.1})
     topology = Topology.from_settings(settings)
-    producer = clients.producer(settings)
-    now = datetime.now(UTC)
-    for path in ("/bridge", "/missing", "/file.pdf"):
-        request = FetchRequest.for_url(site + path, now)
-        producer.produce(topology.name("fetch"), key=b"127.0.0.1", value=encode(request))
-    assert producer.flush(30) == 0
+    request_fetches(settings, [site + path for path in ("/bridge", "/missing", "/file.pdf")])
 
     stop = threading.Event()
     worker = threading.Thread(target=run, args=(settings, stop), daemon=True)
