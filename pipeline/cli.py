@@ -209,7 +209,7 @@ def process(paths: Paths, jsonl: Jsonl = None) -> None:
     if missing:
         err.print(f"[red]no such file or directory: {', '.join(map(str, missing))}")
         raise typer.Exit(2)
-    results = list(process_paths(paths, max_bytes=Settings().max_document_bytes))
+    results = list(process_paths(paths, Settings()))
     _write_jsonl(results, jsonl)
     _print_results(results)
     letters = [r.dead_letter for r in results if r.dead_letter is not None]

@@ -70,7 +70,9 @@ class Settings(BaseSettings):
     boilerplate_memory_entries: int = Field(
         500_000, ge=1, description="entries of a fetch worker's site boilerplate memory (about 200 bytes each)"
     )
-    boilerplate_min_pages: int = Field(3, ge=2, description="pages of one site a paragraph is on to be its boilerplate")
+    boilerplate_min_pages: int = Field(
+        3, ge=2, description="distinct articles of one site a paragraph is on to be its boilerplate"
+    )
     feed_max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="feeds and sitemaps larger than this are refused")
     robots_ttl_s: float = Field(3600.0, gt=0)
     seen_window_s: float = Field(30 * 86400.0, gt=0, description="a URL fetched is not fetched again within this")

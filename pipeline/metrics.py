@@ -6,6 +6,10 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 FETCH_MESSAGES = Counter("news_fetch_messages_total", "Messages the fetch workers consumed", ["kind"])
 EXTRACT_ARTICLES = Counter("news_extract_articles_total", "Articles extracted", ["extractor"])
+EXTRACT_BOILERPLATE_FALLBACKS = Counter(
+    "news_extract_boilerplate_fallbacks_total",
+    "Pages the site boilerplate memory would have left without a body, kept as extracted without it",
+)
 EXTRACT_SECONDS = Histogram("news_extract_seconds", "Time to extract one document")
 DEDUP_VERDICTS = Counter("news_dedup_verdicts_total", "Dedup verdicts", ["verdict"])
 DEDUP_SWEPT = Counter("news_dedup_swept_total", "Dedup entries dropped as older than the window", ["table"])
@@ -13,6 +17,9 @@ DEDUP_ENTRIES = Gauge("news_dedup_table_entries", "Dedup entries this worker hol
 DATESTAMP_STAMPS = Counter("news_datestamp_stamps_total", "Date stamps by date source", ["source"])
 CLAIMS_FOUND = Counter("news_claims_claims_total", "Claims extracted")
 CLAIMS_ARTICLES = Counter("news_claims_articles_total", "Articles through the claims stage")
+ENRICH_ERRORS = Counter(
+    "news_enrich_step_errors_total", "Enrichment steps that failed on an article (its part left empty)", ["step"]
+)
 STORIES_ARTICLES = Counter("news_stories_articles_total", "Articles put on story threads", ["outcome"])
 CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitted", ["changed"])
 STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])

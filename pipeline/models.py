@@ -25,6 +25,15 @@ class Contract(BaseModel):
 
 
 Stage = Literal["read", "fetch", "extract", "dedup", "datestamp", "claims", "stories", "stream"]
+Step = Literal["boilerplate", "datestamp", "date-expressions", "claims", "stories"]
+
+
+class StepError(Contract):
+    """An enrichment step that failed on an article: its part of the result is empty, the article goes on."""
+
+    step: Step
+    type: str = Field(description="the exception's class name")
+    message: str
 
 
 class FetchRequest(Contract):
@@ -175,15 +184,18 @@ class Claim(Contract):
 
 
 class StoryAssignment(Contract):
-    """The story thread an enriched article joined (or opened), on ``news.stories``."""
+    """The story thread an enriched article joined (or opened), on ``news.stories``.
 
-    schema_version: Literal[1] = 1
+    Version 2: ``story_id`` is None when the story step failed, and ``errors`` says why."""
+
+    schema_version: Literal[1, 2] = 2
     article_id: str
     trace_id: str
-    story_id: str = Field(description="stable_id of the article that opened the story")
+    story_id: str | None = Field(description="stable_id of the article that opened the story; None if the step failed")
     opened: bool = Field(description="the article opened a new story")
     score: float = Field(ge=0.0, le=1.0, description="term overlap with the story, after time decay")
     updates: int = Field(ge=0, description="claim updates this article caused")
+    errors: tuple[StepError, ...] = ()
 
 
 class TimelinePoint(Contract):
@@ -220,23 +232,29 @@ class UniqueArticle(Contract):
     dedup: DedupVerdict
 
 
-class DatedArticle(Contract):
-    """An article with its date stamp, on its way to the claims stage."""
-
-    schema_version: Literal[1] = 1
-    article: Article
-    dedup: DedupVerdict
-    datestamp: DateStamp
-
-
 class EnrichedArticle(Contract):
-    """The far end of the pipeline for one unique article: ``news.articles.enriched``."""
+    """The far end of the pipeline for one unique article: ``news.articles.enriched``.
 
-    schema_version: Literal[1] = 1
+    Version 2 added ``errors``; version 1 payloads (without it) are still read."""
+
+    schema_version: Literal[1, 2] = 2
     article: Article
     dedup: DedupVerdict
     datestamp: DateStamp
     claims: tuple[Claim, ...]
+    errors: tuple[StepError, ...] = Field((), description="enrichment steps that failed, whose part is empty")
+
+
+class BoilerplateCount(Contract):
+    """One entry of the fetch workers' site boilerplate memory, keyed by its store key on the
+    compacted ``news.extract.boilerplate`` topic (a tombstone clears it).
+
+    Version 2 added ``site`` and ``text``, so a person can read what a site's memory holds."""
+
+    schema_version: Literal[1, 2] = 2
+    count: int = Field(description="articles a paragraph was on, or the number of the article a band mark names")
+    site: str | None = None
+    text: str | None = Field(None, description="the paragraph's opening words")
 
 
 class DeadLetter(Contract):
@@ -268,14 +286,18 @@ class DeadLetter(Contract):
 
 
 class ProcessResult(Contract):
-    """One line of ``news-ingest process --jsonl`` (and of ``replay --jsonl``)."""
+    """One line of ``news-ingest process --jsonl`` (and of ``replay --jsonl``).
 
-    schema_version: Literal[1] = 1
+    Version 2 added ``errors`` (enrichment steps that failed) and ``story``."""
+
+    schema_version: Literal[1, 2] = 2
     source: str
     article: Article | None
     dedup: DedupVerdict | None
     datestamp: DateStamp | None
     claims: tuple[Claim, ...]
+    errors: tuple[StepError, ...] = ()
+    story: StoryAssignment | None = None
     dead_letter: DeadLetter | None = None
 
     @classmethod
@@ -292,24 +314,24 @@ PAYLOADS: tuple[type[Contract], ...] = (
     DateStamp,
     Claim,
     UniqueArticle,
-    DatedArticle,
     EnrichedArticle,
     DeadLetter,
     ProcessResult,
     StoryAssignment,
     ClaimUpdate,
+    BoilerplateCount,
 )
 
 __all__ = [
     "PAYLOADS",
     "Article",
+    "BoilerplateCount",
     "Capture",
     "Claim",
     "Contract",
     "DateExpression",
     "DateHint",
     "DateStamp",
-    "DatedArticle",
     "DeadLetter",
     "DedupVerdict",
     "EnrichedArticle",
@@ -319,6 +341,7 @@ __all__ = [
     "ClaimUpdate",
     "TimelinePoint",
     "Speaker",
+    "StepError",
     "UniqueArticle",
     "stable_id",
 ]

@@ -1,4 +1,4 @@
-"""The whole pipeline on one document, in process: the code every stage's shell wraps."""
+"""``news-ingest process``: the stage chain over files, in process, with dicts for its stores."""
 
 from __future__ import annotations
 
@@ -6,34 +6,18 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline import dedup
-from pipeline.claims import find_claims
-from pipeline.datestamp import stamp
+from pipeline.chain import Chain, Stores
+from pipeline.config import Settings
 from pipeline.documents import read_all
-from pipeline.extract import ExtractError, extract
-from pipeline.models import Capture, DeadLetter, ProcessResult
+from pipeline.models import DeadLetter, ProcessResult
 
 
-def process_capture(capture: Capture, seen: dedup.DedupStores, *, now: datetime) -> ProcessResult:
-    try:
-        article = extract(capture, now=now)
-    except ExtractError as exc:
-        letter = DeadLetter.create(
-            trace_id=capture.capture_id, stage="extract", source=capture.source, reason=exc.reason, failed_at=now
-        )
-        return ProcessResult.failed(letter)
-    verdict = dedup.judge(article, seen, now=now)
-    if verdict.verdict not in ("unique", "update"):
-        return ProcessResult(source=capture.source, article=article, dedup=verdict, datestamp=None, claims=())
-    datestamp = stamp(article, ingested_at=now)
-    claims = tuple(find_claims(article, datestamp))
-    return ProcessResult(source=capture.source, article=article, dedup=verdict, datestamp=datestamp, claims=claims)
-
-
-def process_paths(paths: Iterable[Path], *, max_bytes: int) -> Iterator[ProcessResult]:
-    seen = dedup.DedupStores()
-    for item in read_all(paths, max_bytes=max_bytes):
+def process_paths(paths: Iterable[Path], settings: Settings | None = None) -> Iterator[ProcessResult]:
+    """One result per document, in file order; the state of every step lives for the whole run."""
+    settings = settings or Settings()
+    chain, stores = Chain.from_settings(settings), Stores()
+    for item in read_all(paths, max_bytes=settings.max_document_bytes):
         if isinstance(item, DeadLetter):
             yield ProcessResult.failed(item)
         else:
-            yield process_capture(item, seen, now=datetime.now(UTC))
+            yield chain.run(item, stores, now=datetime.now(UTC))

@@ -11,7 +11,6 @@ from typing import Literal
 from pipeline import models
 from pipeline.config import Settings
 from pipeline.dedup.messages import BandProbe, DecideMessage
-from pipeline.extract.boilerplate import BoilerplateCount
 from pipeline.fetch.source_state import SourceState
 
 DAY_MS = 24 * 60 * 60 * 1000
@@ -28,7 +27,6 @@ Role = Literal[
     "dedup_bands",
     "dedup_decide",
     "unique",
-    "dated",
     "duplicates",
     "enriched",
     "claims",
@@ -85,7 +83,7 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(
         "boilerplate",
         "news.extract.boilerplate",
-        BoilerplateCount,
+        models.BoilerplateCount,
         "site and paragraph hash",
         30 * DAY_MS,
         compacted=True,
@@ -117,7 +115,6 @@ SPECS: tuple[TopicSpec, ...] = (
         description="an article and the candidates of its bands, collected before the near-duplicate verdict",
     ),
     TopicSpec("unique", "news.articles.unique", models.UniqueArticle, "article_id", 1 * DAY_MS),
-    TopicSpec("dated", "news.articles.dated", models.DatedArticle, "article_id", 1 * DAY_MS),
     TopicSpec("duplicates", "news.duplicates", models.DedupVerdict, "article_id", 30 * DAY_MS),
     TopicSpec("enriched", "news.articles.enriched", models.EnrichedArticle, "article_id", 30 * DAY_MS, compacted=True),
     TopicSpec("claims", "news.claims", models.Claim, "claim_id", 30 * DAY_MS, compacted=True),

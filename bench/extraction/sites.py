@@ -40,7 +40,7 @@ from benchmark import justext_html, on_text, ours, trafilatura_fast  # noqa: E40
 from score import Counts, aggregate, match  # noqa: E402
 
 from pipeline.extract import BoilerplateMemory  # noqa: E402
-from pipeline.extract.boilerplate import DEFAULT_MIN_PAGES, site_of  # noqa: E402
+from pipeline.extract.boilerplate import DEFAULT_MIN_ARTICLES, site_of  # noqa: E402
 from pipeline.extract.encoding import decode_html  # noqa: E402
 
 _WRAPPER = re.compile(r"^\s*<text\s+id=\"([^\"]+)\"[^>]*>", re.I)
@@ -125,7 +125,7 @@ def cases(min_pages: int) -> list[tuple[str, str, Callable[[], Extractor]]]:
 
 
 def _with_memory(content_type: str, min_pages: int) -> Extractor:
-    return ours(content_type, BoilerplateMemory({}, min_pages=min_pages))
+    return ours(content_type, BoilerplateMemory({}, min_articles=min_pages))
 
 
 def later(pages: list[Page], min_pages: int) -> list[bool]:
@@ -146,7 +146,7 @@ def row(label: str, counts: list[Counts]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", type=Path, nargs="+", help="data sets in the CleanEval layout")
-    parser.add_argument("--min-pages", type=int, default=DEFAULT_MIN_PAGES, help="the memory's threshold")
+    parser.add_argument("--min-pages", type=int, default=DEFAULT_MIN_ARTICLES, help="the memory's threshold")
     args = parser.parse_args()
     for path in args.paths:
         pages = load(path)

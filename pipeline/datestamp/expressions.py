@@ -388,7 +388,10 @@ def _candidates(ctx: _Context) -> list[DateExpression]:
     found: list[DateExpression] = []
     for (low, high), rule in ((window, rule) for window in _windows(ctx.text) for rule in _RULES):
         for match in rule.pattern.finditer(ctx.text, low, high):
-            resolved = rule.resolve(match, ctx)
+            try:
+                resolved = rule.resolve(match, ctx)
+            except (OverflowError, ValueError):  # resolved beyond the calendar (year 1 or 9999): no date
+                resolved = None
             if resolved is None:
                 continue
             value, precision, relative = resolved

@@ -18,7 +18,7 @@ from dateparser.date import DateDataParser
 
 from pipeline.datestamp.expressions import PERIODS, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
-from pipeline.models import Article, DateHint, DateSource, DateStamp, Precision
+from pipeline.models import Article, DateExpression, DateHint, DateSource, DateStamp, Precision
 
 _PRIORITY: tuple[DateSource, ...] = (
     "capture-header",
@@ -43,6 +43,8 @@ _CONFIDENCE: dict[DateSource, float] = {
     "http": 0.5,
 }
 _INFERRED_CONFIDENCE = 0.35
+# Before this a hint is a placeholder (CMSs write 0001-01-01 for "no date"), not a publication date.
+MIN_YEAR = 1800
 _TIME_SUFFIX = re.compile(
     r"\s*(?:,|at|-|\||·)?\s*(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
     r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
@@ -86,21 +88,17 @@ class _Published:
 
 def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp of ``article``; ``ingested_at`` is recorded as such, never as the publication date."""
+    dated = publication(article, ingested_at=ingested_at)
+    return dated.model_copy(update={"expressions": date_expressions(article, dated)})
+
+
+def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
+    """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
     published = _from_hints(published_hints) or _inferred(article.text, ingested_at)
     modified = _modified(article.date_hints)
-    order = date_order(article.language, article.url)
     if published is None:
-        expressions = find_date_expressions(article.text, None, order=order)
-        return DateStamp(
-            article_id=article.article_id,
-            source="unknown",
-            confidence=0.0,
-            modified_at=modified,
-            ingested_at=ingested_at,
-            expressions=tuple(expressions),
-        )
-    base = published.at.date() if published.precision in ("day", "minute") else None
+        return undated(article, ingested_at=ingested_at, modified_at=modified)
     return DateStamp(
         article_id=article.article_id,
         published_at=published.at,
@@ -110,8 +108,25 @@ def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
         confidence=published.confidence,
         modified_at=modified if modified is None or _not_before(modified, published) else None,
         ingested_at=ingested_at,
-        expressions=tuple(find_date_expressions(article.text, base, order=order)),
     )
+
+
+def undated(article: Article, *, ingested_at: datetime, modified_at: datetime | None = None) -> DateStamp:
+    """The stamp of an article whose publication date is unknown."""
+    return DateStamp(
+        article_id=article.article_id,
+        source="unknown",
+        confidence=0.0,
+        modified_at=modified_at,
+        ingested_at=ingested_at,
+    )
+
+
+def date_expressions(article: Article, dated: DateStamp) -> tuple[DateExpression, ...]:
+    """The date expressions of the text, resolved against the publication day when it is known to the day."""
+    base = dated.published_at.date() if dated.published_at and dated.precision in ("day", "minute") else None
+    order = date_order(article.language, article.url)
+    return tuple(find_date_expressions(article.text, base, order=order))
 
 
 def _is_modified(hint: DateHint) -> bool:
@@ -127,7 +142,8 @@ def _by_priority(hints: tuple[DateHint, ...]) -> list[DateHint]:
 def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
     """When the page says it was last updated, the most trusted source first."""
     for hint in _by_priority(hints):
-        if _is_modified(hint) and (parsed := parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"))) is not None:
+        parsed = parse_hint(_UPDATED.sub("", hint.text).lstrip(" :")) if _is_modified(hint) else None
+        if parsed is not None and parsed[0].year >= MIN_YEAR:
             return parsed[0]
     return None
 
@@ -148,7 +164,7 @@ def _published_text(at: datetime, precision: Precision) -> str:
 
 def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
     for hint in _by_priority(hints):
-        if (parsed := parse_hint(hint.text)) is not None:
+        if (parsed := parse_hint(hint.text)) is not None and parsed[0].year >= MIN_YEAR:
             return _Published(parsed[0], parsed[1], hint.source, _CONFIDENCE[hint.source])
     return None
 

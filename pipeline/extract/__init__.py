@@ -34,37 +34,47 @@ def _refuse_binary(body: str) -> None:
         raise ExtractError("binary document, not text or HTML", f"{odd} control characters in {len(head)}")
 
 
-def _where(capture: Capture, site_name: str | None) -> tuple[str, str] | None:
+def _site(capture: Capture, site_name: str | None) -> str | None:
     """Where the memory counts a page: its URL's site, else the site its metadata names, else nowhere."""
     if capture.url:
-        return site_of(capture.url), capture.url
+        return site_of(capture.url)
     if site_name and site_name.strip():
-        return site_named(site_name), "capture:" + capture.capture_id
+        return site_named(site_name)
     return None
 
 
-def _site_furniture(capture: Capture, memory: BoilerplateMemory | None) -> SiteFurniture | None:
+def _site_furniture(capture: Capture, memory: BoilerplateMemory) -> SiteFurniture:
     """For the text cleaner: a capture's lines the memory knows as its site's boilerplate, so that
     they count against the block they sit in before the article is chosen."""
-    if memory is None:
-        return None
 
     def known(site_name: str | None, lines: list[str]) -> set[str]:
-        where = _where(capture, site_name)
-        return memory.known(*where, lines) if where else set()
+        site = _site(capture, site_name)
+        return memory.known(site, lines) if site else set()
 
     return known
 
 
+def _long_enough(found: ExtractedText | None) -> bool:
+    return found is not None and len(normalize_text(found.text)) >= MIN_ARTICLE_CHARS
+
+
 def _extract_text(capture: Capture, memory: BoilerplateMemory | None) -> ExtractedText | None:
+    """The page's text, less what the memory knows as its site's boilerplate, unless that would
+    leave no article: then the text as extracted without the memory (counted by the memory)."""
     _refuse_binary(capture.body)
     if capture.content_type == "text/html" or looks_like_html(capture.body):
         found = extract_html(capture.body, capture.url)
-        if found is None or memory is None or (where := _where(capture, found.site)) is None:
+        if found is None or memory is None or (site := _site(capture, found.site)) is None:
             return found
-        kept = memory.filter_page(*where, found.text.split("\n\n"))
-        return dataclasses.replace(found, text="\n\n".join(kept))
-    return clean_capture(capture.body, _site_furniture(capture, memory))
+        kept = dataclasses.replace(found, text="\n\n".join(memory.filter_page(site, found.text.split("\n\n"))))
+        return kept if _long_enough(kept) or not _long_enough(found) else memory.fell_back(found)
+    if memory is None:
+        return clean_capture(capture.body)
+    kept_text = clean_capture(capture.body, _site_furniture(capture, memory))
+    if _long_enough(kept_text):
+        return kept_text
+    found = clean_capture(capture.body)
+    return memory.fell_back(found) if _long_enough(found) else found
 
 
 def _clean(value: str | None) -> str | None:

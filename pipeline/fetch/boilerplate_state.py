@@ -11,22 +11,29 @@ from __future__ import annotations
 import structlog
 from confluent_kafka import Producer
 
+from pipeline import metrics
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
-from pipeline.extract.boilerplate import BoilerplateCount, BoilerplateMemory
+from pipeline.extract.boilerplate import BoilerplateMemory, key_site
 from pipeline.extract.lru_counts import LruCounts
 from pipeline.kafka.admin import read_to_end
+from pipeline.models import BoilerplateCount
 from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
 
 
-def memory(settings: Settings, topology: Topology) -> tuple[BoilerplateMemory, LruCounts]:
+def memory(settings: Settings, topology: Topology) -> BoilerplateMemory:
     """A worker's memory over a capped store, filled from the topic."""
     store = LruCounts(settings.boilerplate_memory_entries)
     loaded = load(settings, topology, store)
     log.info("boilerplate memory loaded", entries=len(store), read=loaded)
-    return BoilerplateMemory(store, min_pages=settings.boilerplate_min_pages), store
+    return BoilerplateMemory(
+        store,
+        min_articles=settings.boilerplate_min_pages,
+        keep_texts=True,
+        on_fallback=metrics.EXTRACT_BOILERPLATE_FALLBACKS.inc,
+    )
 
 
 def load(settings: Settings, topology: Topology, store: LruCounts, timeout_s: float = 120.0) -> int:
@@ -43,15 +50,22 @@ def _load_one(store: LruCounts, key: bytes | None, value: bytes | None) -> None:
     if key is None:
         return
     try:
-        store.load(key.decode(), decode(BoilerplateCount, value).count)
+        name = key.decode()
+        if value is None:
+            store.pop(name, None)  # cleared by `news-ingest boilerplate reset`
+        else:
+            store.load(name, decode(BoilerplateCount, value).count)
     except (DecodeError, UnicodeDecodeError):
         log.warning("unreadable boilerplate count skipped", key=repr(key[:40]))
 
 
-def produce_changes(producer: Producer, topology: Topology, store: LruCounts) -> int:
+def produce_changes(producer: Producer, topology: Topology, memory: BoilerplateMemory) -> int:
     """Produce the counts changed since the last call (inside the caller's transaction)."""
-    changes = store.drain()
+    store = memory.store
+    changes = store.drain() if isinstance(store, LruCounts) else {}
+    texts = memory.drain_texts()
     topic = topology.name("boilerplate")
     for key, count in changes.items():
-        producer.produce(topic, key=key.encode(), value=encode(BoilerplateCount(count=count)))
+        value = BoilerplateCount(count=count, site=key_site(key), text=texts.get(key))
+        producer.produce(topic, key=key.encode(), value=encode(value))
     return len(changes)

@@ -23,7 +23,6 @@ from pipeline import metrics
 from pipeline.codec import DecodeError, decode, encode
 from pipeline.config import Settings
 from pipeline.extract import ExtractError
-from pipeline.extract.lru_counts import LruCounts
 from pipeline.fetch import boilerplate_state, http
 from pipeline.fetch.ledger import Ledger, Partition
 from pipeline.fetch.pages import Output, PageFetch, dead_letter, extract_counted
@@ -74,10 +73,8 @@ class FetchLoop:
         producer: Producer,
         topology: Topology,
         pages: PageFetch,
-        counts: LruCounts | None = None,
     ) -> None:
         self.consumer, self.producer, self.topology, self.pages = consumer, producer, topology, pages
-        self.counts = counts
         self.ledger: Ledger[Output] = Ledger()
         self.tasks: dict[Partition, set[asyncio.Task[None]]] = {}
 
@@ -111,8 +108,8 @@ class FetchLoop:
         self.producer.begin_transaction()
         for role, key, payload in outputs:
             self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
-        if self.counts is not None:
-            boilerplate_state.produce_changes(self.producer, self.topology, self.counts)
+        if self.pages.memory is not None:
+            boilerplate_state.produce_changes(self.producer, self.topology, self.pages.memory)
         positions = [TopicPartition(topic, partition, offset) for (topic, partition), offset in offsets.items()]
         self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata(), 30)
         self.producer.commit_transaction(60)
@@ -167,9 +164,9 @@ async def _serve(
     producer.init_transactions(60)
     async with http.client(settings, transport) as client:
         fetcher = http.Fetcher(client, settings, resolver)
-        memory, counts = boilerplate_state.memory(settings, topology)
+        memory = boilerplate_state.memory(settings, topology)
         pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings, memory)
-        loop = FetchLoop(consumer, producer, topology, pages, counts)
+        loop = FetchLoop(consumer, producer, topology, pages)
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)

@@ -20,6 +20,7 @@ class StreamTopics:
     topology: Topology
 
     def __call__(self, role: Role) -> Any:
+        """The topic to send payloads of its model to."""
         spec = self.topology.spec(role)
         return self.app.topic(
             self.topology.name(role),
@@ -28,9 +29,19 @@ class StreamTopics:
             partitions=self.topology.partitions_of(role),
         )
 
+    def source(self, role: Role) -> Any:
+        """The topic an agent reads: raw values, decoded by the agent's guard (see ``guard.guarded``),
+        so that a record that is not a valid payload becomes a dead letter instead of an error in Faust."""
+        return self.app.topic(
+            self.topology.name(role),
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=self.topology.partitions_of(role),
+        )
+
 
 def build_app(settings: Settings) -> faust.App:
-    from pipeline.stream import claims, datestamp, dedup, stories, watchdog
+    from pipeline.stream import dedup, enrich, stories, watchdog
 
     topology = Topology.from_settings(settings)
     datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
@@ -50,8 +61,7 @@ def build_app(settings: Settings) -> faust.App:
     )
     topics = StreamTopics(app, topology)
     dedup.register(app, topics, settings)
-    datestamp.register(app, topics)
-    claims.register(app, topics)
+    enrich.register(app, topics)
     stories.register(app, topics)
     watchdog.register(app, settings)
     return app

@@ -8,10 +8,7 @@ recovered from the tables' changelogs when a worker restarts.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from operator import attrgetter
-from typing import Any
 
 import faust
 
@@ -24,10 +21,9 @@ from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.app import StreamTopics
-from pipeline.stream.deadletters import send_dead_letter
+from pipeline.stream.guard import article_origin, guarded
 
 SWEEP_CHUNK = 1000
-Step = Callable[[Any, datetime], Awaitable[None]]
 
 
 class DedupStage:
@@ -36,7 +32,7 @@ class DedupStage:
     def __init__(self, app: faust.App, topics: StreamTopics, settings: Settings) -> None:
         self.config = DedupConfig.from_settings(settings)
         self.keyed, self.by_band, self.to_decide = topics("dedup_keyed"), topics("dedup_bands"), topics("dedup_decide")
-        self.unique, self.duplicates, self.dead = topics("unique"), topics("duplicates"), topics("deadletter")
+        self.unique, self.duplicates = topics("unique"), topics("duplicates")
         partitions = topics.topology.partitions_of("articles")
         # Changelogs of what expires keep a day beyond the window: a key not written since is no
         # longer restored, as the sweep no longer keeps it in memory.
@@ -110,13 +106,6 @@ class DedupStage:
             metrics.DEDUP_SWEPT.labels(table.name).inc(dropped)
             metrics.DEDUP_ENTRIES.labels(table.name).set(len(keys) - dropped)
 
-    async def guarded(self, step: Step, item: Any, trace_id: str, source: str) -> None:
-        """Run one step; a failure becomes a dead letter with the reason, never a lost message."""
-        try:
-            await step(item, datetime.now(UTC))
-        except Exception as exc:  # noqa: BLE001
-            await send_dead_letter(self.dead, stage="dedup", trace_id=trace_id, source=source, exc=exc)
-
 
 def register(app: faust.App, topics: StreamTopics, settings: Settings) -> None:
     stage = DedupStage(app, topics, settings)
@@ -127,19 +116,24 @@ def register(app: faust.App, topics: StreamTopics, settings: Settings) -> None:
 
     app.timer(interval=settings.dedup_sweep_interval_s, name="dedup-sweep")(sweep_expired)
 
-    article = attrgetter("trace_id", "source")
-    app.agent(topics("articles"), name="dedup-route")(_agent(stage, stage.route, article))
-    app.agent(stage.keyed, name="dedup-exact")(_agent(stage, stage.exact, article))
-    app.agent(stage.by_band, name="dedup-band")(_agent(stage, stage.band, attrgetter("article_id", "key")))
-    decide_origin = attrgetter("article_id", "article_id")
-    app.agent(stage.to_decide, name="dedup-decide")(_agent(stage, stage.decide, decide_origin))
+    dead = topics("deadletter")
+    app.agent(topics.source("articles"), name="dedup-route")(
+        guarded(Article, stage.route, article_origin, stage="dedup", dead=dead)
+    )
+    app.agent(topics.source("dedup_keyed"), name="dedup-exact")(
+        guarded(Article, stage.exact, article_origin, stage="dedup", dead=dead)
+    )
+    app.agent(topics.source("dedup_bands"), name="dedup-band")(
+        guarded(BandProbe, stage.band, _band_origin, stage="dedup", dead=dead)
+    )
+    app.agent(topics.source("dedup_decide"), name="dedup-decide")(
+        guarded(DecideMessage, stage.decide, _decide_origin, stage="dedup", dead=dead)
+    )
 
 
-def _agent(stage: DedupStage, step: Step, origin: Callable[[Any], tuple[str, str]]) -> Callable[[Any], Awaitable[None]]:
-    """An agent running ``step`` on each item, ``origin`` naming the (trace id, source) of its dead letter."""
+def _band_origin(item: BandProbe) -> tuple[str, str]:
+    return item.article_id, item.key
 
-    async def agent(stream: Any) -> None:
-        async for item in stream:
-            await stage.guarded(step, item, *origin(item))
 
-    return agent
+def _decide_origin(item: DecideMessage) -> tuple[str, str]:
+    return item.article_id, item.article.source if item.article else item.article_id

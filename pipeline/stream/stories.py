@@ -6,14 +6,15 @@ the constant key maps to, with its state in a changelog-backed table there.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 import faust
 
 from pipeline import metrics
-from pipeline.stories import track
+from pipeline.chain import follow_story
+from pipeline.models import EnrichedArticle
 from pipeline.stream.app import StreamTopics
-from pipeline.stream.deadletters import send_dead_letter
+from pipeline.stream.guard import article_origin, guarded
 
 SHARD_KEY = b"stories"
 
@@ -27,23 +28,23 @@ def register(app: faust.App, topics: StreamTopics) -> None:
     )
     table = app.Table("stories", partitions=topics.topology.partitions_of("stories_in"))
 
-    @app.agent(topics("enriched"), name="stories-funnel")
-    async def route(stream: Any) -> None:
-        async for item in stream:
-            await funnel.send(key=SHARD_KEY, value=item)
+    async def route(item: EnrichedArticle, now: datetime) -> None:
+        await funnel.send(key=SHARD_KEY, value=item)
 
-    @app.agent(funnel, name="stories")
-    async def stories(stream: Any) -> None:
-        async for item in stream:
-            try:
-                assignment, found = track(table, item)
-            except Exception as exc:  # noqa: BLE001
-                await send_dead_letter(
-                    dead, stage="stories", trace_id=item.article.trace_id, source=item.article.source, exc=exc
-                )
-                continue
-            for update in found:
-                metrics.CLAIM_UPDATES.labels(str(update.changed).lower()).inc()
-                await updates.send(key=update.proposition_id.encode(), value=update)
-            metrics.STORIES_ARTICLES.labels("opened" if assignment.opened else "joined").inc()
-            await assigned.send(key=assignment.article_id.encode(), value=assignment)
+    async def follow(item: EnrichedArticle, now: datetime) -> None:
+        assignment, found = follow_story(table, item)
+        for error in assignment.errors:
+            metrics.ENRICH_ERRORS.labels(error.step).inc()
+        for update in found:
+            metrics.CLAIM_UPDATES.labels(str(update.changed).lower()).inc()
+            await updates.send(key=update.proposition_id.encode(), value=update)
+        outcome = "failed" if assignment.story_id is None else "opened" if assignment.opened else "joined"
+        metrics.STORIES_ARTICLES.labels(outcome).inc()
+        await assigned.send(key=assignment.article_id.encode(), value=assignment)
+
+    app.agent(topics.source("enriched"), name="stories-funnel")(
+        guarded(EnrichedArticle, route, article_origin, stage="stories", dead=dead)
+    )
+    app.agent(topics.source("stories_in"), name="stories")(
+        guarded(EnrichedArticle, follow, article_origin, stage="stories", dead=dead)
+    )

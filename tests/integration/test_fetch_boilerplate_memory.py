@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from pipeline.config import Settings
-from pipeline.extract.boilerplate import BoilerplateCount
 from pipeline.fetch.worker import run
-from pipeline.models import Article
+from pipeline.models import Article, BoilerplateCount
 from pipeline.topology import Topology
+from tests.articles import follow, lead
 from tests.integration.conftest import read_topic
 from tests.integration.fetch_site import Host, html, read_all, request_fetches
 
@@ -21,11 +21,7 @@ SUPPORT = "Support our journalism: become a member today and help us keep local 
 
 
 def story(n: int) -> list[str]:
-    return [
-        f"The council met for evening session number {n} to discuss the harbour plan and argued for hours about cost.",
-        SUPPORT,
-        f"Residents said decision number {n} would shape the town for a generation and promised to attend again.",
-    ]
+    return [lead(n), SUPPORT, follow(n)]
 
 
 @pytest.fixture
@@ -65,7 +61,10 @@ def test_a_paragraph_on_many_pages_of_a_site_leaves_the_later_articles(settings:
         assert story(n)[0] in article.text and story(n)[2] in article.text
 
     counts = read_all(settings, Topology.from_settings(settings).name("boilerplate"), BoilerplateCount)
-    assert any(count.count == 5 for count in counts)  # the shared paragraph, on five pages
+    shared = [count for count in counts if count.count == 5]  # the shared paragraph, on five articles
+    assert [count.text for count in shared] == [SUPPORT[:80]] and shared[0].site == "127.0.0.1:" + gazette.url.rsplit(
+        ":", 1
+    )[1]
 
     # a new worker reads the counts back: the site's next page loses the paragraph at once
     (restarted,) = fetch(settings, [f"{gazette.url}/story/5"], total=6)

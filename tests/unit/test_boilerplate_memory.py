@@ -9,17 +9,18 @@ from pipeline.extract.boilerplate import site_of
 from pipeline.extract.lru_counts import LruCounts
 from pipeline.models import Capture
 from pipeline.topology import Topology
+from tests.articles import follow, lead
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 SUPPORT = "Support our journalism: become a member today and help keep local reporting free for all of the valley."
 
 
 def story(n: int) -> str:
-    return f"Council meeting number {n} argued for hours about the harbour plan and what it would cost the town."
+    return lead(n)
 
 
 def once(n: int) -> str:
-    return f"Residents interviewed after meeting number {n} said they would come back to hear the final vote."
+    return follow(n)
 
 
 def page(n: int, extra: str = "", site_meta: str = "") -> str:
@@ -36,7 +37,7 @@ def text(memory: BoilerplateMemory, n: int, url: str | None = "https://valley.ex
 
 
 def test_a_paragraph_on_three_pages_is_dropped_from_the_fourth_and_a_single_one_stays() -> None:
-    memory = BoilerplateMemory(LruCounts(1000), min_pages=3)
+    memory = BoilerplateMemory(LruCounts(1000), min_articles=3)
     texts = [text(memory, n) for n in range(4)]
     assert SUPPORT in texts[0] and SUPPORT in texts[1]
     assert SUPPORT not in texts[3]
@@ -58,7 +59,7 @@ def test_the_store_cap_evicts_the_least_recently_used_entry() -> None:
 
 def test_a_memory_too_small_for_its_sites_forgets_what_it_learnt() -> None:
     def second_page_keeps_support(cap: int) -> bool:
-        memory = BoilerplateMemory(LruCounts(cap), min_pages=2)
+        memory = BoilerplateMemory(LruCounts(cap), min_articles=2)
         text(memory, 0)
         text(memory, 5, url="https://elsewhere.example/{n}")  # a page marker and three paragraphs
         return SUPPORT in text(memory, 1)
@@ -68,10 +69,10 @@ def test_a_memory_too_small_for_its_sites_forgets_what_it_learnt() -> None:
 
 
 def test_captures_without_a_url_learn_under_their_site_name_or_not_at_all() -> None:
-    memory = BoilerplateMemory(LruCounts(1000), min_pages=2)
+    memory = BoilerplateMemory(LruCounts(1000), min_articles=2)
     assert SUPPORT in text(memory, 0, url=None, site_meta="Valley Herald")
     assert SUPPORT not in text(memory, 1, url=None, site_meta="Valley Herald")
-    nameless = BoilerplateMemory(LruCounts(1000), min_pages=2)
+    nameless = BoilerplateMemory(LruCounts(1000), min_articles=2)
     assert all(SUPPORT in text(nameless, n, url=None) for n in range(3))
     assert len(nameless.store) == 0
 

@@ -106,7 +106,7 @@ def test_the_offline_process_command_reports_near_duplicates(tmp_path: Path) -> 
     ((original, copy),), _ = corpus(1, 0)
     (tmp_path / "a.txt").write_text(original.text, encoding="utf-8")
     (tmp_path / "b.txt").write_text(copy.text, encoding="utf-8")
-    results = list(process_paths([tmp_path / "a.txt", tmp_path / "b.txt"], max_bytes=1 << 20))
+    results = list(process_paths([tmp_path / "a.txt", tmp_path / "b.txt"]))
     first, second = (r.dedup for r in results)
     assert first is not None and second is not None and first.verdict == "unique"
     assert (second.verdict, second.duplicate_of) == ("near-duplicate", first.article_id)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from pipeline.extract import BoilerplateMemory, extract
 from pipeline.models import Capture, DateHint, stable_id
+from tests.articles import follow, lead
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 PROMO = "Get our morning briefing delivered to your inbox every weekday before seven o'clock."
@@ -28,7 +29,7 @@ def run(n: int, memory: BoilerplateMemory, site: str = "news.example") -> str:
 
 def test_a_paragraph_on_many_pages_of_a_site_is_dropped_once_learnt() -> None:
     store: dict[str, int] = {}
-    memory = BoilerplateMemory(store, min_pages=3)
+    memory = BoilerplateMemory(store, min_articles=3)
     assert PROMO in run(0, memory)
     assert PROMO in run(1, memory)
     third = run(2, memory)
@@ -38,13 +39,13 @@ def test_a_paragraph_on_many_pages_of_a_site_is_dropped_once_learnt() -> None:
 
 
 def test_the_same_page_again_teaches_nothing() -> None:
-    memory = BoilerplateMemory({}, min_pages=2)
+    memory = BoilerplateMemory({}, min_articles=2)
     for _ in range(3):
         assert PROMO in run(0, memory)
 
 
 def test_sites_are_counted_apart() -> None:
-    memory = BoilerplateMemory({}, min_pages=2)
+    memory = BoilerplateMemory({}, min_articles=2)
     run(0, memory, "one.example")
     assert PROMO in run(1, memory, "two.example")
     assert PROMO not in run(2, memory, "one.example")
@@ -109,7 +110,8 @@ def text_capture(n: int) -> Capture:
         f"date 2025-05-0{n + 1} The {topic} changes | Harbour Gazette",
         "Home",
         "Local",
-        *(f"Paragraph {k} on the {topic} says that the council has decided what to do." for k in range(3)),
+        lead(n),
+        follow(n),
         BLURB,
         "Comments",
     ]
@@ -117,10 +119,10 @@ def text_capture(n: int) -> Capture:
 
 
 def test_a_text_capture_loses_lines_its_site_repeats_on_every_page() -> None:
-    memory = BoilerplateMemory({}, min_pages=3)
+    memory = BoilerplateMemory({}, min_articles=3)
     texts = [extract(text_capture(n), now=NOW, memory=memory).text for n in range(4)]
     assert BLURB in texts[0] and BLURB in texts[1]  # prose by every measure the cleaner has, until the site repeats it
     for n in (2, 3):
         assert BLURB not in texts[n]
-        assert all(f"Paragraph {k} on the {TOPICS[n]}" in texts[n] for k in range(3))
+        assert lead(n) in texts[n] and follow(n) in texts[n]
     assert BLURB in extract(text_capture(3), now=NOW).text  # no memory, nothing learnt

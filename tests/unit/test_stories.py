@@ -30,7 +30,7 @@ NEGATIVE_SPEAKERS = EXPECTED["000_110eab03d87d1f67.txt"]["claims"][0]["speaker_a
 
 @cache
 def seed_items() -> tuple[EnrichedArticle, ...]:
-    results = list(process_paths([SEEDS_DIR], max_bytes=10_000_000))
+    results = list(process_paths([SEEDS_DIR]))
     assert len(results) == 5 and all(r.article and r.dedup and r.datestamp for r in results)
     return tuple(
         EnrichedArticle(article=r.article, dedup=r.dedup, datestamp=r.datestamp, claims=r.claims)
