@@ -296,6 +296,11 @@ def _replay_and_report(
         f"claims {summary.claims}  dead letters {summary.dead_letters}  "
         f"seconds {summary.seconds:.2f}  docs/s {summary.docs_per_s:.1f}"
     )
+    if summary.repeated or summary.repeated_claims:
+        err.print(
+            f"[yellow]arrived twice: {summary.repeated} results, {summary.repeated_claims} claims "
+            "(the stream repeated work after a restart or rebalance)"
+        )
 
 
 def _write_jsonl(results: Iterable[ProcessResult], path: Path | None) -> None:

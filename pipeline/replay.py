@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confluent_kafka import Consumer, Message
+from confluent_kafka import Consumer, Message, TopicPartition
 
 from pipeline.codec import decode, encode
 from pipeline.config import Settings
 from pipeline.documents import read_all
 from pipeline.kafka import clients
 from pipeline.kafka.admin import end_offsets, ensure_topics
-from pipeline.models import Capture, DeadLetter, DedupVerdict, EnrichedArticle, ProcessResult
+from pipeline.models import Capture, Claim, DeadLetter, DedupVerdict, EnrichedArticle, ProcessResult
 from pipeline.topology import Topology
 
 
@@ -37,11 +37,19 @@ class ReplaySummary:
     claims: int = 0
     dead_letters: int = 0
     seconds: float = 0.0
+    repeated: int = 0
+    repeated_claims: int = 0
     results: list[ProcessResult] = field(default_factory=list)
+    claim_ids: set[str] = field(default_factory=set)
 
     @property
     def docs_per_s(self) -> float:
         return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def claim(self, claim_id: str) -> None:
+        if claim_id in self.claim_ids:
+            self.repeated_claims += 1
+        self.claim_ids.add(claim_id)
 
     def add(self, result: ProcessResult) -> None:
         self.results.append(result)
@@ -66,7 +74,7 @@ def as_result(topology: Topology, message: Message) -> tuple[str, ProcessResult]
             datestamp=done.datestamp,
             claims=done.claims,
         )
-        return done.article.trace_id, result
+        return done.article.trace_id, result.model_copy(update={"errors": done.errors})
     if topic == topology.name("duplicates"):
         verdict = decode(DedupVerdict, message.value())
         return verdict.trace_id, ProcessResult(
@@ -89,16 +97,18 @@ def replay(
     ensure_topics(settings, topology)
     items = list(read_all(paths, max_bytes=settings.max_document_bytes))
     watcher = clients.consumer(settings, f"replay-{uuid.uuid4().hex}")
-    outputs = [topology.name(role) for role in ("enriched", "duplicates", "deadletter")]
-    watcher.assign([tp for topic in outputs for tp in end_offsets(watcher, topic)])
+    outputs = [topology.name(role) for role in ("enriched", "duplicates", "deadletter", "claims")]
+    assigned = [tp for topic in outputs for tp in end_offsets(watcher, topic)]
+    watcher.assign(assigned)
     summary = ReplaySummary(documents=len(items))
     started = time.monotonic()
     try:
         pending = _publish(items, settings, topology, rate)
         _collect(watcher, topology, pending, summary, deadline=started + timeout_s, health_check=health_check)
+        summary.seconds = time.monotonic() - started
+        _drain(watcher, topology, assigned, summary)
     finally:
         watcher.close()
-    summary.seconds = time.monotonic() - started
     return summary
 
 
@@ -138,9 +148,36 @@ def _collect(
             missing = sorted(pending.elements())
             raise ReplayTimeout(f"{len(missing)} documents did not come out in time: trace ids {missing[:10]}")
         message = watcher.poll(0.5)
+        if message is not None and not message.error():
+            _count(topology, message, pending, summary)
+
+
+def _count(topology: Topology, message: Message, pending: Counter[str], summary: ReplaySummary) -> None:
+    """A result of a document still awaited, or one that arrived again (counted, never hidden)."""
+    if message.topic() == topology.name("claims"):
+        summary.claim(decode(Claim, message.value()).claim_id)
+        return
+    trace_id, result = as_result(topology, message)
+    if pending[trace_id] > 0:
+        pending[trace_id] -= 1
+        summary.add(result)
+    else:
+        summary.repeated += 1
+
+
+def _drain(watcher: Consumer, topology: Topology, assigned: list[TopicPartition], summary: ReplaySummary) -> None:
+    """Read on to where the output topics end now: results that arrive twice show up in the summary."""
+    topics = sorted({tp.topic for tp in assigned})
+    ends = {(tp.topic, tp.partition): tp.offset for topic in topics for tp in end_offsets(watcher, topic)}
+    starts = {(tp.topic, tp.partition): tp.offset for tp in assigned}
+    read = {(tp.topic, tp.partition): tp.offset for tp in watcher.position(assigned)}
+    behind = {tp for tp, end in ends.items() if max(read.get(tp, -1), starts.get(tp, 0)) < end}
+    deadline = time.monotonic() + 30.0
+    while behind and time.monotonic() < deadline:
+        message = watcher.poll(0.5)
         if message is None or message.error():
             continue
-        trace_id, result = as_result(topology, message)
-        if pending[trace_id] > 0:
-            pending[trace_id] -= 1
-            summary.add(result)
+        tp = (str(message.topic()), int(message.partition() or 0))
+        _count(topology, message, Counter(), summary)
+        if int(message.offset() or 0) + 1 >= ends.get(tp, 0):
+            behind.discard(tp)
