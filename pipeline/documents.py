@@ -82,6 +82,10 @@ def decode_body(raw: bytes, *, max_bytes: int) -> str:
         raise Unreadable("invalid UTF-8", f"at byte {exc.start}: {exc.reason}") from exc
 
 
+def _is_html(path: Path, raw: bytes) -> bool:
+    return inner_suffix(path) in HTML_SUFFIXES or raw[:512].lstrip().lower().startswith((b"<!doctype html", b"<html"))
+
+
 def sniff_content_type(path: Path, body: str) -> ContentType:
     head = body[:512].lstrip().lower()
     if inner_suffix(path) in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
@@ -100,8 +104,9 @@ def read_capture(path: Path, *, max_bytes: int, now: datetime | None = None) -> 
         raise Unreadable("cannot read file", str(exc)) from exc
     if path.suffix.lower() == GZIP_SUFFIX:
         raw = gunzip_capped(raw, max_bytes=max_bytes)
+    if path.suffix.lower() == GZIP_SUFFIX or _is_html(path, raw):
         check_text(raw, max_bytes=max_bytes)
-        body = decode_html(raw)  # compressed captures come from crawls: any charset, declared or not
+        body = decode_html(raw)  # pages come from crawls: any charset, declared in the page or not
     else:
         body = decode_body(raw, max_bytes=max_bytes)
     content_type = sniff_content_type(path, body)

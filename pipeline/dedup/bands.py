@@ -61,6 +61,12 @@ def similar_before(article_id: str, order: float, candidates: list[Candidate], t
     return [c for c in candidates if (c.order, c.article_id) < (order, article_id) and c.similarity >= threshold]
 
 
+def similar_after(article_id: str, order: float, candidates: list[Candidate], threshold: float) -> list[Candidate]:
+    """The candidates ranked after the article and similar enough: stored before it arrived, they
+    may have been decided without meeting it."""
+    return [c for c in candidates if (c.order, c.article_id) > (order, article_id) and c.similarity >= threshold]
+
+
 def earliest_match(article_id: str, order: float, candidates: list[Candidate], threshold: float) -> Candidate | None:
     """The earliest candidate ranked before the article and similar enough: the article it duplicates.
 

@@ -46,8 +46,19 @@ def probes(article: Article, config: DedupConfig) -> list[tuple[str, Member]]:
     return [(key, member) for key in band_keys(values, config.minhash)]
 
 
-def decide(article: Article, candidates: list[Candidate], *, now: datetime, config: DedupConfig) -> DedupVerdict:
+def decide(
+    article: Article,
+    candidates: list[Candidate],
+    *,
+    now: datetime,
+    config: DedupConfig,
+    published_later: list[Candidate] | None = None,
+) -> DedupVerdict:
+    """Near duplicate of the earliest similar article ranked before it; else of the earliest similar
+    article ranked after it that the stream already published as unique (it arrived first); else unique."""
     match = earliest_match(article.article_id, article.extracted_at.timestamp(), candidates, config.minhash.threshold)
+    if match is None and published_later:
+        match = min(published_later, key=lambda c: (c.order, c.article_id))
     return verdicts.near(article, match, now) if match else verdicts.unique(article, now)
 
 

@@ -15,10 +15,10 @@ import faust
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
-from pipeline.dedup.bands import similar_before
+from pipeline.dedup.bands import similar_after, similar_before
 from pipeline.dedup.expiry import sweep
 from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
-from pipeline.dedup.pending import collect
+from pipeline.dedup.pending import collect, decided
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.app import StreamTopics
 from pipeline.stream.guard import article_origin, guarded
@@ -41,7 +41,7 @@ class DedupStage:
         self.urls = app.Table("dedup-urls", partitions=partitions, extra_topic_configs=expiring)
         self.hashes = app.Table("dedup-content-hashes", partitions=partitions, extra_topic_configs=expiring)
         self.buckets = app.Table("dedup-bands", partitions=partitions, extra_topic_configs=expiring)
-        self.pending = app.Table("dedup-pending", partitions=partitions)
+        self.pending = app.Table("dedup-pending", partitions=partitions, extra_topic_configs=expiring)
 
     async def publish(self, article: Article, verdict: DedupVerdict) -> None:
         metrics.DEDUP_VERDICTS.labels(verdict.verdict).inc()
@@ -79,24 +79,36 @@ class DedupStage:
     async def band(self, item: BandProbe, now: datetime) -> None:
         member = Member(item.article_id, item.order, item.fingerprint)
         found = probe(self.buckets, item.key, member, now=now, window=self.config.window, cap=self.config.bucket_cap)
-        # Only what can make this article a near duplicate travels on: similar articles ranked before it.
-        before = similar_before(item.article_id, item.order, found, self.config.minhash.threshold)
-        similar = tuple(BandCandidate(**vars(c)) for c in before)
-        value = DecideMessage(article_id=item.article_id, band=item.band, candidates=similar)
+        # Only what can make this article a near duplicate travels on: similar articles ranked before
+        # it, and those ranked after it but stored first, which may have been decided without it.
+        threshold = self.config.minhash.threshold
+        before = tuple(BandCandidate(**vars(c)) for c in similar_before(item.article_id, item.order, found, threshold))
+        later = tuple(BandCandidate(**vars(c)) for c in similar_after(item.article_id, item.order, found, threshold))
+        value = DecideMessage(article_id=item.article_id, band=item.band, candidates=before, later=later)
         await self.to_decide.send(key=item.article_id.encode(), value=value)
+        me = BandCandidate(article_id=item.article_id, order=item.order, similarity=0.0)
+        for peer in later:
+            ask = DecideMessage(
+                article_id=peer.article_id, earlier=me.model_copy(update={"similarity": peer.similarity})
+            )
+            await self.to_decide.send(key=peer.article_id.encode(), value=ask)
 
     async def decide(self, message: DecideMessage, now: datetime) -> None:
-        done = collect(self.pending, message)
-        if done is not None:
-            article, candidates = done
-            await self.publish(article, decide(article, candidates, now=now, config=self.config))
+        done = collect(self.pending, message, now=now)
+        for reply in done.sends:
+            await self.to_decide.send(key=reply.article_id.encode(), value=reply)
+        if done.ready is not None:
+            article, candidates, published_later = done.ready
+            verdict = decide(article, candidates, now=now, config=self.config, published_later=published_later)
+            await self.publish(article, verdict)
+            decided(self.pending, article.article_id, verdict.verdict, now)
 
     async def sweep(self) -> None:
         """Drop the entries last seen before the window from the worker's local state, a chunk at
         a time so the agents run in between (as Faust expires windowed tables: locally, the
         changelog's retention doing the same on the broker)."""
         now = datetime.now(UTC)
-        for table in (self.urls, self.hashes, self.buckets):
+        for table in (self.urls, self.hashes, self.buckets, self.pending):
             store = table.data
             keys = list(store.keys())
             dropped = 0

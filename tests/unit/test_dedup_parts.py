@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipeline.dedup import Candidate, Member, MinHashParams, earliest_match, probe
+from pipeline.dedup import Candidate, DedupConfig, Member, MinHashParams, decide, earliest_match, probe
 from pipeline.dedup.messages import BandCandidate, DecideMessage
-from pipeline.dedup.pending import collect
+from pipeline.dedup.pending import collect, decided
 from pipeline.dedup.signatures import band_keys, fingerprint, shingles, signature, similarity
 from tests.dedup_corpus import corpus
 
@@ -79,7 +79,66 @@ def test_collect_waits_for_the_article_and_all_its_bands(article_first: bool) ->
     band1 = DecideMessage(article_id=article.article_id, band=1)
     pending: dict[str, object] = {}
     order = [head, band0, band0, band1] if article_first else [band0, band1, head]
-    results = [collect(pending, m) for m in order]
-    assert all(r is None for r in results[:-1])
-    assert results[-1] == (article, [Candidate("x", 1.0, 0.8)])
-    assert pending == {}
+    results = [collect(pending, m, now=NOW) for m in order]
+    assert all(r.ready is None and not r.sends for r in results[:-1])
+    assert results[-1].ready == (article, [Candidate("x", 1.0, 0.8)], [])
+    decided(pending, article.article_id, "unique", NOW)
+    assert collect(pending, band1, now=NOW).ready is None  # an article decided once is not decided again
+
+
+def _arrivals(pending: dict[str, object], messages: list[DecideMessage]) -> list[DecideMessage]:
+    """Run collect over messages, and over the messages it sends on, to the end; what was decided."""
+    queue, ready = list(messages), []
+    while queue:
+        done = collect(pending, queue.pop(0), now=NOW)
+        queue += done.sends
+        if done.ready is not None:
+            article, candidates, later = done.ready
+            verdict = decide(article, candidates, now=NOW, config=DedupConfig(), published_later=later)
+            decided(pending, article.article_id, verdict.verdict, NOW)
+            ready.append(verdict)
+    return ready
+
+
+def test_an_earlier_copy_arriving_after_a_later_one_was_published_yields_to_it() -> None:
+    """Ranked before b but decided after it: a is b's near duplicate, so one of the two comes out."""
+    (pair,), _ = corpus(1, 0)
+    a, b = pair
+    ranked_a = BandCandidate(article_id=a.article_id, order=a.extracted_at.timestamp(), similarity=0.9)
+    ranked_b = BandCandidate(article_id=b.article_id, order=b.extracted_at.timestamp(), similarity=0.9)
+    assert (ranked_a.order, ranked_a.article_id) < (ranked_b.order, ranked_b.article_id)
+    pending: dict[str, object] = {}
+    first = _arrivals(
+        pending,
+        [DecideMessage(article_id=b.article_id, article=b, bands=1), DecideMessage(article_id=b.article_id, band=0)],
+    )
+    assert [v.verdict for v in first] == ["unique"]
+    ask = DecideMessage(article_id=b.article_id, earlier=ranked_a)  # what a's band sends to b
+    second = _arrivals(
+        pending,
+        [
+            DecideMessage(article_id=a.article_id, article=a, bands=1),
+            DecideMessage(article_id=a.article_id, band=0, later=(ranked_b,)),
+            ask,
+        ],
+    )
+    assert [(v.article_id, v.verdict, v.duplicate_of) for v in second] == [
+        (a.article_id, "near-duplicate", b.article_id)
+    ]
+
+
+def test_a_later_copy_still_in_flight_becomes_the_near_duplicate() -> None:
+    (pair,), _ = corpus(1, 0)
+    a, b = pair
+    ranked_a = BandCandidate(article_id=a.article_id, order=a.extracted_at.timestamp(), similarity=0.9)
+    ranked_b = BandCandidate(article_id=b.article_id, order=b.extracted_at.timestamp(), similarity=0.9)
+    pending: dict[str, object] = {}
+    messages = [
+        DecideMessage(article_id=b.article_id, article=b, bands=1),
+        DecideMessage(article_id=a.article_id, article=a, bands=1),
+        DecideMessage(article_id=a.article_id, band=0, later=(ranked_b,)),
+        DecideMessage(article_id=b.article_id, earlier=ranked_a),
+        DecideMessage(article_id=b.article_id, band=0),
+    ]
+    verdicts = {v.article_id: (v.verdict, v.duplicate_of) for v in _arrivals(pending, messages)}
+    assert verdicts == {a.article_id: ("unique", None), b.article_id: ("near-duplicate", a.article_id)}

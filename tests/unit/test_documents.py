@@ -61,3 +61,14 @@ def test_directories_recurse_and_names_are_not_repeated(tmp_path: Path) -> None:
     a = write(tmp_path, "sub/a.txt", b"x")
     write(tmp_path, "sub/skip.bin", b"x")
     assert expand([tmp_path, a]) == [a]
+
+
+def test_an_html_file_in_its_declared_charset_is_read_not_refused(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="iso-8859-1"></head><body><p>Die Brücke über die Förde ist offen.</p></body></html>'
+    )
+    (tmp_path / "seite.html").write_bytes(page.encode("latin-1"))
+    (tmp_path / "notiz.txt").write_bytes("Die Brücke über die Förde ist offen.".encode("latin-1"))
+    html, text = read_all([tmp_path / "seite.html", tmp_path / "notiz.txt"], max_bytes=1 << 20)
+    assert isinstance(html, Capture) and "Brücke über die Förde" in html.body
+    assert isinstance(text, DeadLetter) and text.reason == "invalid UTF-8"  # plain text has no charset to declare
