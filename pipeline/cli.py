@@ -25,6 +25,8 @@ broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft,
 topics_app = typer.Typer(help="The topics of the topology.")
 app.add_typer(broker_app, name="broker")
 app.add_typer(topics_app, name="topics")
+boilerplate_app = typer.Typer(help="The fetch workers' site boilerplate memory (on news.extract.boilerplate).")
+app.add_typer(boilerplate_app, name="boilerplate")
 sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start pages to watch.")
 app.add_typer(sources_app, name="sources")
 SourcesPath = Annotated[Path | None, typer.Option("--file", help="the sources file (else NEWS_INGEST_SOURCES_FILE)")]
@@ -101,6 +103,54 @@ def topics_create() -> None:
     for name, partitions, spec in topology.all():
         state = "created" if name in created else "exists"
         console.print(f"{name:40} {partitions:3} partitions  {state}  {spec.description}")
+
+
+def _memory_site(site: str) -> str:
+    """The memory's name of a site given as a URL, a host (``www.`` dropped) or ``name:...``."""
+    from pipeline.extract.boilerplate import site_of
+
+    if site.startswith("name:"):
+        return site
+    return site_of(site if "://" in site else f"http://{site}")
+
+
+SiteArgument = Annotated[str | None, typer.Argument(help="a host or URL (or name:SITE NAME); all sites if none")]
+
+
+@boilerplate_app.command("show")
+def boilerplate_show(site: SiteArgument = None) -> None:
+    """What the memory holds: per site, the paragraphs counted and how many are boilerplate (on
+    NEWS_INGEST_BOILERPLATE_MIN_PAGES distinct articles or more); for one site, its paragraphs."""
+    from pipeline.fetch.boilerplate_state import by_site, paragraphs_of, site_counts
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    entries = site_counts(settings, Topology.from_settings(settings))
+    minimum = settings.boilerplate_min_pages
+    if site is None:
+        for name, (paragraphs, furniture, marks) in sorted(by_site(entries, minimum).items()):
+            line = f"{name:40} paragraphs {paragraphs:6}  boilerplate {furniture:5}  article band marks {marks:6}"
+            console.print(line, highlight=False)
+        return
+    rows = paragraphs_of(entries, _memory_site(site))
+    if not rows:
+        err.print(f"no boilerplate memory for {_memory_site(site)}")
+        raise typer.Exit(1)
+    for count, text in rows:
+        mark = "boilerplate" if count >= minimum else "counted"
+        console.print(f"{count:5} articles  {mark:11}  {escape(text)}", highlight=False)
+
+
+@boilerplate_app.command("reset")
+def boilerplate_reset(site: Annotated[str, typer.Argument(help="a host or URL (or name:SITE NAME)")]) -> None:
+    """Clear a site's memory; running fetch workers drop it as they read the tombstones."""
+    from pipeline.fetch.boilerplate_state import reset
+    from pipeline.topology import Topology
+
+    settings = Settings()
+    name = _memory_site(site)
+    cleared = reset(settings, Topology.from_settings(settings), name)
+    console.print(f"cleared {cleared} entries of {name}")
 
 
 @app.command()

@@ -75,6 +75,7 @@ class FetchLoop:
         pages: PageFetch,
     ) -> None:
         self.consumer, self.producer, self.topology, self.pages = consumer, producer, topology, pages
+        self.writer: bytes | None = None  # the id its boilerplate follower knows its own writes by
         self.ledger: Ledger[Output] = Ledger()
         self.tasks: dict[Partition, set[asyncio.Task[None]]] = {}
 
@@ -109,7 +110,7 @@ class FetchLoop:
         for role, key, payload in outputs:
             self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
         if self.pages.memory is not None:
-            boilerplate_state.produce_changes(self.producer, self.topology, self.pages.memory)
+            boilerplate_state.produce_changes(self.producer, self.topology, self.pages.memory, self.writer)
         positions = [TopicPartition(topic, partition, offset) for (topic, partition), offset in offsets.items()]
         self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata(), 30)
         self.producer.commit_transaction(60)
@@ -164,16 +165,19 @@ async def _serve(
     producer.init_transactions(60)
     async with http.client(settings, transport) as client:
         fetcher = http.Fetcher(client, settings, resolver)
-        memory = boilerplate_state.memory(settings, topology)
+        memory, follower = boilerplate_state.following_memory(settings, topology)
         pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings, memory)
         loop = FetchLoop(consumer, producer, topology, pages)
+        loop.writer = follower.writer
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
         while not stop.is_set():
             await asyncio.sleep(0 if loop.pump() else IDLE_S)
             loop.commit()
+            follower.poll()
         await loop.close()
+        follower.close()
     consumer.close()
     log.info("fetch worker stopped")
 
