@@ -22,7 +22,7 @@ from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
 
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
 # Brokers this process started, kept so they can be reaped when stopped here.
@@ -41,6 +41,7 @@ class LocalBroker:
     libs_cache: Path
     start_timeout_s: float = 90.0
     deploy_dir: Path = DEPLOY_DIR
+    max_message_bytes: int = message_limit(DEFAULT_MAX_DOCUMENT_BYTES)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalBroker:
@@ -50,6 +51,7 @@ class LocalBroker:
             controller_port=settings.controller_port,
             libs_cache=settings.cache_dir,
             start_timeout_s=settings.broker_start_timeout_s,
+            max_message_bytes=settings.max_message_bytes,
         )
 
     @property
@@ -104,13 +106,19 @@ class LocalBroker:
         log_config = f"-Dlog4j2.configurationFile={self.deploy_dir / 'log4j2.yaml'}"
         return [java, "-Xms256m", "-Xmx1g", log_config, "-cp", f"{self.ensure_libs()}/*", main, *args]
 
-    def _write_config(self) -> Path:
+    def server_config(self) -> str:
+        """deploy/kafka/server.properties with this broker's ports, data directory and message limit."""
         template = (self.deploy_dir / "server.properties").read_text()
-        config = template.format(
-            port=self.port, controller_port=self.controller_port, log_dirs=self.data_dir / "kraft-logs"
+        return template.format(
+            port=self.port,
+            controller_port=self.controller_port,
+            log_dirs=self.data_dir / "kraft-logs",
+            max_message_bytes=self.max_message_bytes,
         )
+
+    def _write_config(self) -> Path:
         path = self.data_dir / "server.properties"
-        path.write_text(config)
+        path.write_text(self.server_config())
         return path
 
     def _format_storage(self, config: Path) -> None:

@@ -41,11 +41,11 @@ class DedupStage:
         # Changelogs of what expires keep a day beyond the window: a key not written since is no
         # longer restored, as the sweep no longer keeps it in memory.
         retention_ms = int((self.config.window + timedelta(days=1)).total_seconds() * 1000)
-        expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
+        expiring = topics.table_config({"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)})
         self.urls = app.Table("dedup-urls", partitions=partitions, extra_topic_configs=expiring)
         self.hashes = app.Table("dedup-content-hashes", partitions=partitions, extra_topic_configs=expiring)
         self.buckets = app.Table("dedup-bands", partitions=partitions, extra_topic_configs=expiring)
-        self.pending = app.Table("dedup-pending", partitions=partitions)
+        self.pending = app.Table("dedup-pending", partitions=partitions, extra_topic_configs=topics.table_config())
 
     async def publish(self, article: Article, verdict: DedupVerdict) -> None:
         metrics.DEDUP_VERDICTS.labels(verdict.verdict).inc()

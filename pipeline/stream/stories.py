@@ -25,7 +25,9 @@ def register(app: faust.App, topics: StreamTopics) -> None:
         topics("claim_updates"),
         topics("deadletter"),
     )
-    table = app.Table("stories", partitions=topics.topology.partitions_of("stories_in"))
+    table = app.Table(
+        "stories", partitions=topics.topology.partitions_of("stories_in"), extra_topic_configs=topics.table_config()
+    )
 
     @app.agent(topics("enriched"), name="stories-funnel")
     async def route(stream: Any) -> None:
