@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -124,8 +125,7 @@ class LocalBroker:
     def _format_storage(self, config: Path) -> None:
         if (self.data_dir / "kraft-logs" / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config))
+        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config))
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             raise BrokerError(f"formatting storage failed: {result.stdout}{result.stderr}")
@@ -208,6 +208,20 @@ class LocalBroker:
             child.wait(timeout_s)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _uuid4_bytes() -> bytes:
+    return uuid.uuid4().bytes
+
+
+def cluster_id(draw: Callable[[], bytes] = _uuid4_bytes) -> str:
+    """A cluster id as Kafka's ``Uuid.randomUuid`` makes one: 16 random bytes in URL-safe base64
+    without padding, drawn again while the id starts with '-', which ``kafka-storage format`` would
+    read as an option (about 1 id in 64)."""
+    while True:
+        candidate = base64.urlsafe_b64encode(draw()).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
 
 
 def _alive(pid: int) -> bool:
