@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     robots_ttl_s: float = Field(3600.0, gt=0)
     seen_window_s: float = Field(30 * 86400.0, gt=0, description="a URL fetched is not fetched again within this")
     sources_file: Path = Field(Path("sources.yaml"), description="the feeds, sitemaps and start pages to watch")
+    demo_corpus: Path | None = Field(
+        None, description="what `demo` replays; unset: the seed corpus of the source tree (the image sets its copy)"
+    )
     schedule_min_interval_s: float = Field(60.0, gt=0)
     schedule_max_interval_s: float = Field(6 * 3600.0, gt=0)
 
