@@ -16,13 +16,14 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
 
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
 
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
 # Brokers this process started, kept so they can be reaped when stopped here.
@@ -41,6 +42,7 @@ class LocalBroker:
     libs_cache: Path
     start_timeout_s: float = 90.0
     deploy_dir: Path = DEPLOY_DIR
+    max_message_bytes: int = message_limit(DEFAULT_MAX_DOCUMENT_BYTES)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalBroker:
@@ -50,6 +52,7 @@ class LocalBroker:
             controller_port=settings.controller_port,
             libs_cache=settings.cache_dir,
             start_timeout_s=settings.broker_start_timeout_s,
+            max_message_bytes=settings.max_message_bytes,
         )
 
     @property
@@ -104,20 +107,25 @@ class LocalBroker:
         log_config = f"-Dlog4j2.configurationFile={self.deploy_dir / 'log4j2.yaml'}"
         return [java, "-Xms256m", "-Xmx1g", log_config, "-cp", f"{self.ensure_libs()}/*", main, *args]
 
-    def _write_config(self) -> Path:
+    def server_config(self) -> str:
+        """deploy/kafka/server.properties with this broker's ports, data directory and message limit."""
         template = (self.deploy_dir / "server.properties").read_text()
-        config = template.format(
-            port=self.port, controller_port=self.controller_port, log_dirs=self.data_dir / "kraft-logs"
+        return template.format(
+            port=self.port,
+            controller_port=self.controller_port,
+            log_dirs=self.data_dir / "kraft-logs",
+            max_message_bytes=self.max_message_bytes,
         )
+
+    def _write_config(self) -> Path:
         path = self.data_dir / "server.properties"
-        path.write_text(config)
+        path.write_text(self.server_config())
         return path
 
     def _format_storage(self, config: Path) -> None:
         if (self.data_dir / "kraft-logs" / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config))
+        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config))
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             raise BrokerError(f"formatting storage failed: {result.stdout}{result.stderr}")
@@ -200,6 +208,20 @@ class LocalBroker:
             child.wait(timeout_s)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _uuid4_bytes() -> bytes:
+    return uuid.uuid4().bytes
+
+
+def cluster_id(draw: Callable[[], bytes] = _uuid4_bytes) -> str:
+    """A cluster id as Kafka's ``Uuid.randomUuid`` makes one: 16 random bytes in URL-safe base64
+    without padding, drawn again while the id starts with '-', which ``kafka-storage format`` would
+    read as an option (about 1 id in 64)."""
+    while True:
+        candidate = base64.urlsafe_b64encode(draw()).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
 
 
 def _alive(pid: int) -> bool:

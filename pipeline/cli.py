@@ -35,6 +35,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 Paths = Annotated[list[Path], typer.Argument(help="files or directories (recursed) of HTML or text captures")]
+DemoPaths = Annotated[list[Path] | None, typer.Argument(help="the corpus to replay (default: the seeds)")]
 Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line per document here")]
 
 
@@ -293,12 +294,21 @@ def replay(
 
 
 @app.command()
-def demo(jsonl: Jsonl = None) -> None:
-    """Start the local broker and workers, replay the seed corpus, print the results, stop."""
+def demo(paths: DemoPaths = None, jsonl: Jsonl = None) -> None:
+    """Start the local broker (unless one is configured) and workers, replay the seed corpus, print
+    the results, stop.
+
+    The corpus is PATHS when given, else NEWS_INGEST_DEMO_CORPUS, else the seeds of the source tree.
+    """
     settings = Settings()
+    corpus = paths or [settings.demo_corpus or SEEDS]
+    missing = [p for p in corpus if not p.exists()]
+    if missing:
+        err.print(f"[red]no demo corpus at {', '.join(map(str, missing))}: name one or set NEWS_INGEST_DEMO_CORPUS")
+        raise typer.Exit(2)
     with ExitStack() as stack:
         settings, health_check = _embedded(stack, settings, prefix=f"demo-{uuid.uuid4().hex[:8]}.")
-        _replay_and_report([SEEDS], settings, None, jsonl, 180.0, health_check)
+        _replay_and_report(corpus, settings, None, jsonl, 180.0, health_check)
 
 
 def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> tuple[Settings, Callable[[], None]]:

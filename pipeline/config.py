@@ -11,6 +11,22 @@ from platformdirs import user_cache_path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIB = 1024 * 1024
+DEFAULT_MAX_DOCUMENT_BYTES = 10 * MIB
+# Kafka carries a document bigger than its bytes: a capture's body escaped as JSON (and re-encoded
+# as UTF-8 when it came in another charset), then an enriched article holding the article's text and
+# again, in its claims, the sentences they quote (on a claim-dense 9 MiB capture the enriched article
+# is 2.2 times the capture). Four times the document limit leaves room for both.
+MESSAGE_BYTES_PER_DOCUMENT_BYTE = 4
+# So that the message limit (80 MiB at most) stays below the 100 MB a broker takes in one request
+# (socket.request.max.bytes) and librdkafka reads in one response (receive.message.max.bytes).
+MAX_DOCUMENT_BYTES_CEILING = 20 * MIB
+
+
+def message_limit(max_document_bytes: int) -> int:
+    """The largest Kafka message of a deployment whose documents are at most max_document_bytes."""
+    return MESSAGE_BYTES_PER_DOCUMENT_BYTE * max_document_bytes
+
 
 def _cache_dir() -> Path:
     return user_cache_path("news-ingest")
@@ -54,7 +70,12 @@ class Settings(BaseSettings):
     )
     dedup_bucket_cap: int = Field(16, ge=1, description="articles kept per LSH bucket")
 
-    max_document_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    max_document_bytes: int = Field(
+        DEFAULT_MAX_DOCUMENT_BYTES,
+        gt=0,
+        le=MAX_DOCUMENT_BYTES_CEILING,
+        description="larger documents are dead letters; the Kafka message limit is derived from it",
+    )
     fetch_timeout_s: float = 20.0
     user_agent: str = "news-ingest/0.1 (+https://example.org/news-ingest/bot)"
     fetch_allow_addresses: str = Field(
@@ -77,6 +98,9 @@ class Settings(BaseSettings):
     robots_ttl_s: float = Field(3600.0, gt=0)
     seen_window_s: float = Field(30 * 86400.0, gt=0, description="a URL fetched is not fetched again within this")
     sources_file: Path = Field(Path("sources.yaml"), description="the feeds, sitemaps and start pages to watch")
+    demo_corpus: Path | None = Field(
+        None, description="what `demo` replays; unset: the seed corpus of the source tree (the image sets its copy)"
+    )
     schedule_min_interval_s: float = Field(60.0, gt=0)
     schedule_max_interval_s: float = Field(6 * 3600.0, gt=0)
 
@@ -84,3 +108,11 @@ class Settings(BaseSettings):
     def bootstrap(self) -> str:
         """The servers to talk to: the configured ones, else the embedded broker's."""
         return self.bootstrap_servers or f"127.0.0.1:{self.broker_port}"
+
+    @property
+    def max_message_bytes(self) -> int:
+        """The one Kafka message limit: producers, consumers, every topic and the local broker use it.
+
+        Derived from the document limit rather than set beside it, so the two cannot disagree and a
+        document within its limit always fits in a message."""
+        return message_limit(self.max_document_bytes)

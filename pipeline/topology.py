@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pipeline import models
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.fetch.source_state import SourceState
 
@@ -142,14 +142,18 @@ _BY_ROLE: dict[Role, TopicSpec] = {spec.role: spec for spec in SPECS}
 
 @dataclass(frozen=True)
 class Topology:
-    """The topics of one deployment: the declared specs under a prefix and partition count."""
+    """The topics of one deployment: the declared specs under a prefix and partition count, each
+    topic taking messages up to the deployment's message limit."""
 
     prefix: str = ""
     partitions: int = 6
+    max_message_bytes: int = message_limit(DEFAULT_MAX_DOCUMENT_BYTES)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Topology:
-        return cls(prefix=settings.topic_prefix, partitions=settings.partitions)
+        return cls(
+            prefix=settings.topic_prefix, partitions=settings.partitions, max_message_bytes=settings.max_message_bytes
+        )
 
     def spec(self, role: Role) -> TopicSpec:
         return _BY_ROLE[role]
@@ -159,6 +163,14 @@ class Topology:
 
     def partitions_of(self, role: Role) -> int:
         return self.partitions
+
+    def config(self, role: Role) -> dict[str, str]:
+        """The settings a topic of this role is created with."""
+        return {**self.spec(role).config(), **self.size_config()}
+
+    def size_config(self) -> dict[str, str]:
+        """What lets a topic take the largest message (the Faust tables' changelogs take it too)."""
+        return {"max.message.bytes": str(self.max_message_bytes)}
 
     def all(self) -> list[tuple[str, int, TopicSpec]]:
         return [(self.prefix + s.name, self.partitions, s) for s in SPECS]

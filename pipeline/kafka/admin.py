@@ -28,7 +28,7 @@ def ensure_topics(settings: Settings, topology: Topology, timeout_s: float = 30.
     admin = admin_client(settings)
     existing = set(admin.list_topics(timeout=timeout_s).topics)
     wanted = [
-        NewTopic(name, num_partitions=partitions, replication_factor=1, config=spec.config())
+        NewTopic(name, num_partitions=partitions, replication_factor=1, config=topology.config(spec.role))
         for name, partitions, spec in topology.all()
         if name not in existing
     ]

@@ -9,19 +9,18 @@ from confluent_kafka import Consumer, Producer
 from pipeline.config import Settings
 
 
-def producer(settings: Settings, **overrides: Any) -> Producer:
+def producer_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "bootstrap.servers": settings.bootstrap,
         "enable.idempotence": True,
         "compression.type": "zstd",
         "linger.ms": 5,
-        "message.max.bytes": 16 * 1024 * 1024,
+        "message.max.bytes": settings.max_message_bytes,
     }
-    config.update(overrides)
-    return Producer(config)
+    return config | overrides
 
 
-def consumer(settings: Settings, group: str, **overrides: Any) -> Consumer:
+def consumer_config(settings: Settings, group: str, **overrides: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "bootstrap.servers": settings.bootstrap,
         "group.id": settings.topic_prefix + group,
@@ -29,9 +28,19 @@ def consumer(settings: Settings, group: str, **overrides: Any) -> Consumer:
         "auto.offset.reset": "earliest",
         "session.timeout.ms": int(settings.session_timeout_s * 1000),
         "max.poll.interval.ms": 300_000,
+        # The largest message must fit in one fetch, of one partition and of the whole request.
+        "fetch.max.bytes": settings.max_message_bytes,
+        "max.partition.fetch.bytes": settings.max_message_bytes,
     }
-    config.update(overrides)
-    return Consumer(config)
+    return config | overrides
+
+
+def producer(settings: Settings, **overrides: Any) -> Producer:
+    return Producer(producer_config(settings, **overrides))
+
+
+def consumer(settings: Settings, group: str, **overrides: Any) -> Consumer:
+    return Consumer(consumer_config(settings, group, **overrides))
 
 
 class DeliveryError(RuntimeError):

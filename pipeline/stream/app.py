@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,10 @@ class StreamTopics:
             partitions=self.topology.partitions_of(role),
         )
 
+    def table_config(self, config: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The settings of a table's changelog topic: config, and room for the largest message."""
+        return {**(config or {}), **self.topology.size_config()}
+
 
 def build_app(settings: Settings) -> faust.App:
     from pipeline.stream import dedup, enrich, stories, watchdog
@@ -57,6 +62,8 @@ def build_app(settings: Settings) -> faust.App:
         broker_heartbeat_interval=min(3.0, settings.session_timeout_s / 3),
         web_enabled=False,
         producer_compression_type="zstd",
+        producer_max_request_size=settings.max_message_bytes,
+        consumer_max_fetch_size=settings.max_message_bytes,  # aiokafka's max_partition_fetch_bytes
         datadir=str(datadir),
     )
     topics = StreamTopics(app, topology)

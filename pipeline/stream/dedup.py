@@ -37,7 +37,7 @@ class DedupStage:
         # Changelogs of what expires keep a day beyond the window: a key not written since is no
         # longer restored, as the sweep no longer keeps it in memory.
         retention_ms = int((self.config.window + timedelta(days=1)).total_seconds() * 1000)
-        expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
+        expiring = topics.table_config({"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)})
         self.urls = app.Table("dedup-urls", partitions=partitions, extra_topic_configs=expiring)
         self.hashes = app.Table("dedup-content-hashes", partitions=partitions, extra_topic_configs=expiring)
         self.buckets = app.Table("dedup-bands", partitions=partitions, extra_topic_configs=expiring)

@@ -26,7 +26,9 @@ def register(app: faust.App, topics: StreamTopics) -> None:
         topics("claim_updates"),
         topics("deadletter"),
     )
-    table = app.Table("stories", partitions=topics.topology.partitions_of("stories_in"))
+    table = app.Table(
+        "stories", partitions=topics.topology.partitions_of("stories_in"), extra_topic_configs=topics.table_config()
+    )
 
     async def route(item: EnrichedArticle, now: datetime) -> None:
         await funnel.send(key=SHARD_KEY, value=item)

@@ -1,4 +1,5 @@
-"""The deployment files parse and name only metrics the code declares."""
+"""The deployment files parse, agree with the code (message limit, shared settings, data on its
+volume, the demo's corpus in the image) and name only metrics the code declares."""
 
 from __future__ import annotations
 
@@ -7,13 +8,27 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from prometheus_client import REGISTRY
 
 import pipeline.metrics  # noqa: F401  (declares the metrics)
+from pipeline.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
+PIPELINE_IMAGE = "news-ingest:latest"
+
+
+def _compose_file() -> dict[str, Any]:
+    """docker-compose.yml as compose reads it (YAML merge keys resolved), without a compose client."""
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def _pipeline_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: s for name, s in compose["services"].items() if s.get("image") == PIPELINE_IMAGE}
 
 
 def _compose() -> list[str] | None:
@@ -36,6 +51,68 @@ def test_docker_compose_file_is_valid() -> None:
     assert result.returncode == 0, result.stderr
     for service in ("kafka", "topics", "scheduler", "fetch", "stream", "prometheus", "grafana"):
         assert f"  {service}:" in result.stdout
+
+
+def test_kafka_keeps_its_data_on_its_volume() -> None:
+    kafka = _compose_file()["services"]["kafka"]
+    mounts = dict(volume.split(":")[:2] for volume in kafka["volumes"])
+    assert mounts == {"kafka-data": kafka["environment"]["KAFKA_LOG_DIRS"]}
+
+
+def test_every_pipeline_service_has_the_shared_environment() -> None:
+    compose = _compose_file()
+    shared = compose["x-pipeline-environment"]
+    services = _pipeline_services(compose)
+    assert set(services) >= {"topics", "scheduler", "fetch", "stream"}
+    for name, service in services.items():
+        missing = {k: v for k, v in shared.items() if service["environment"].get(k) != v}
+        assert not missing, f"{name} lacks the shared {missing}"
+    assert services["scheduler"]["environment"]["NEWS_INGEST_SOURCES_FILE"] == "/config/sources.yaml"
+
+
+def test_the_compose_broker_takes_the_message_limit_of_the_pipeline_services() -> None:
+    compose = _compose_file()
+    document_limit = int(compose["x-pipeline-environment"]["NEWS_INGEST_MAX_DOCUMENT_BYTES"])
+    limit = Settings(max_document_bytes=document_limit).max_message_bytes
+    broker = compose["services"]["kafka"]["environment"]
+    assert int(broker["KAFKA_MESSAGE_MAX_BYTES"]) == int(broker["KAFKA_REPLICA_FETCH_MAX_BYTES"]) == limit
+
+
+def test_the_local_broker_template_takes_the_message_limit() -> None:
+    template = (ROOT / "deploy/kafka/server.properties").read_text()
+    assert "message.max.bytes={max_message_bytes}" in template.splitlines()
+    assert "replica.fetch.max.bytes={max_message_bytes}" in template.splitlines()
+
+
+def _dockerfile() -> tuple[dict[str, str], dict[str, str]]:
+    """The image's COPY sources by destination (relative to WORKDIR) and its ENV."""
+    copies, env = {}, {}
+    for line in (ROOT / "deploy/Dockerfile").read_text().replace("\\\n", " ").splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"]:
+            *sources, destination = words[1:]
+            copies.update({source: destination for source in sources})
+        elif words[:1] == ["ENV"]:
+            env.update(word.split("=", 1) for word in words[1:])
+    return copies, env
+
+
+def test_the_image_has_the_demo_corpus_where_its_settings_say() -> None:
+    copies, env = _dockerfile()
+    workdir = re.search(r"^WORKDIR (\S+)$", (ROOT / "deploy/Dockerfile").read_text(), re.M)
+    assert workdir is not None
+    assert env["NEWS_INGEST_DEMO_CORPUS"] == str(Path(workdir.group(1)) / copies["tests/fixtures/seeds"])
+
+
+def test_the_build_context_is_what_the_image_copies() -> None:
+    patterns = [p for p in (ROOT / ".dockerignore").read_text().splitlines() if p and not p.startswith("#")]
+    assert patterns[0] == "*", "everything is left out unless named"
+    included = {p[1:] for p in patterns if p.startswith("!")}
+    copies, _ = _dockerfile()
+    assert set(copies) <= included
+    assert not any(p.startswith((".venv", ".git", "bench")) or p in ("tests", "tests/") for p in included)
+    last_included = max(i for i, p in enumerate(patterns) if p.startswith("!"))
+    assert {"**/__pycache__", "**/*.py[co]"} <= set(patterns[last_included:]), "caches stay out of what is named"
 
 
 def test_dashboard_queries_name_declared_metrics() -> None:

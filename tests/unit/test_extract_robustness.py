@@ -41,7 +41,7 @@ def article_or_reason(body: str, content_type: str = "text/html") -> Article | s
 def test_ten_megabytes_of_nested_divs_is_a_dead_letter() -> None:
     body = "<html><body>" + "<div>" * 1_000_000 + PARAGRAPH + "</div>" * 1_000_000 + "</body></html>"
     assert len(body) > 10_000_000
-    assert article_or_reason(body) == "html too large"
+    assert article_or_reason(body) == "no article text found"
 
 
 @pytest.mark.timeout(60)
