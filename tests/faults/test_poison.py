@@ -34,10 +34,7 @@ READ: tuple[Role, ...] = (
     "enriched",
     "stories_in",
 )
-NEAR_LIMIT = 900_000
-
-
-def poisons() -> list[tuple[str, bytes | None]]:
+def poisons(limit: int) -> list[tuple[str, bytes | None]]:
     capture = Capture(capture_id="c", source="s", content_type="text/plain", body="x").model_dump(mode="json")
     return [
         ("not json", b"{not json"),
@@ -45,7 +42,7 @@ def poisons() -> list[tuple[str, bytes | None]]:
         ("unknown version", orjson.dumps({**capture, "schema_version": 99})),
         ("empty", b""),
         ("tombstone", None),
-        ("near the size limit", b"[" + b" " * NEAR_LIMIT + b"]"),
+        ("near the size limit", b"[" + b" " * (limit - 64 * 1024) + b"]"),
     ]
 
 
@@ -72,7 +69,7 @@ def test_poison_records_become_dead_letters_and_the_next_documents_come_through(
         traces = {}
         for role in READ:
             topic = topology.name(role)
-            for name, value in poisons():
+            for name, value in poisons(settings.max_message_bytes):
                 partition, offset = produce(producer, topic, f"poison-{name}".encode(), value)
                 traces[stable_id(topic, str(partition), str(offset))] = (role, name)
         letters = read_topic(settings, topology.name("deadletter"), DeadLetter, count=len(traces), timeout_s=180)
