@@ -107,7 +107,7 @@ def replay(
         pending = _publish(items, settings, topology, rate)
         _collect(watcher, topology, pending, summary, deadline=started + timeout_s, health_check=health_check)
         summary.seconds = time.monotonic() - started
-        _drain(watcher, topology, assigned, summary)
+        _drain(watcher, settings, topology, assigned, summary)
     finally:
         watcher.close()
     return summary
@@ -183,19 +183,23 @@ def _count(topology: Topology, message: Message, pending: Counter[str], summary:
         summary.repeated += 1
 
 
-def _drain(watcher: Consumer, topology: Topology, assigned: list[TopicPartition], summary: ReplaySummary) -> None:
+def _drain(
+    watcher: Consumer, settings: Settings, topology: Topology, assigned: list[TopicPartition], summary: ReplaySummary
+) -> None:
     """Read on to where the output topics end now: results that arrive twice show up in the summary."""
     topics = sorted({tp.topic for tp in assigned})
-    ends = {(tp.topic, tp.partition): tp.offset for topic in topics for tp in end_offsets(watcher, topic)}
+    idle = clients.consumer(settings, f"replay-ends-{uuid.uuid4().hex}")  # one busy fetching answers slowly
+    try:
+        ends = {(tp.topic, tp.partition): tp.offset for topic in topics for tp in end_offsets(idle, topic)}
+    finally:
+        idle.close()
     starts = {(tp.topic, tp.partition): tp.offset for tp in assigned}
-    read = {(tp.topic, tp.partition): tp.offset for tp in watcher.position(assigned)}
-    behind = {tp for tp, end in ends.items() if max(read.get(tp, -1), starts.get(tp, 0)) < end}
     deadline = time.monotonic() + 30.0
-    while behind and time.monotonic() < deadline:
-        message = watcher.poll(0.5)
-        if message is None or message.error():
-            continue
-        tp = (str(message.topic()), int(message.partition() or 0))
-        _count(topology, message, Counter(), summary)
-        if int(message.offset() or 0) + 1 >= ends.get(tp, 0):
-            behind.discard(tp)
+    while time.monotonic() < deadline:
+        # positions, not the last offset read, so that transaction markers count as read
+        read = {(tp.topic, tp.partition): tp.offset for tp in watcher.position(assigned)}
+        if all(max(read.get(tp, -1), starts.get(tp, 0)) >= end for tp, end in ends.items()):
+            return
+        message = watcher.poll(0.2)
+        if message is not None and not message.error():
+            _count(topology, message, Counter(), summary)

@@ -34,6 +34,8 @@ READ: tuple[Role, ...] = (
     "enriched",
     "stories_in",
 )
+
+
 def poisons(limit: int) -> list[tuple[str, bytes | None]]:
     capture = Capture(capture_id="c", source="s", content_type="text/plain", body="x").model_dump(mode="json")
     return [
