@@ -48,9 +48,9 @@ def _load_one(store: LruCounts, key: bytes | None, value: bytes | None) -> None:
         log.warning("unreadable boilerplate count skipped", key=repr(key[:40]))
 
 
-def produce_changes(producer: Producer, topology: Topology, store: LruCounts) -> int:
-    """Produce the counts changed since the last call (inside the caller's transaction)."""
-    changes = store.drain()
+def produce_counts(producer: Producer, topology: Topology, changes: dict[str, int]) -> int:
+    """Produce counts drained from the store (inside the caller's transaction); a count is the
+    latest value of its key, so producing it again after an aborted transaction is harmless."""
     topic = topology.name("boilerplate")
     for key, count in changes.items():
         producer.produce(topic, key=key.encode(), value=encode(BoilerplateCount(count=count)))
