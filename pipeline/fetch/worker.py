@@ -108,7 +108,10 @@ class FetchLoop:
         return len(batch)
 
     def _hold(self, hold: bool) -> None:
-        """Pause every assigned partition while hold is true; resume them once it is not."""
+        """Pause every assigned partition while hold is true; resume them once it is not.
+
+        librdkafka keeps a partition's pause across a rebalance that takes it away and gives it
+        back, so everything paused is resumed, assigned now or not."""
         if not hold and not self.paused:
             return
         assigned = {(str(tp.topic), int(tp.partition)) for tp in self.consumer.assignment()}
@@ -118,11 +121,9 @@ class FetchLoop:
                 self.consumer.pause([TopicPartition(t, p) for t, p in pause])
                 log.info("consumption paused", partitions=len(pause), held=self.committer.held)
             self.paused |= pause
-        elif self.paused:
-            resume = self.paused & assigned
-            if resume:
-                self.consumer.resume([TopicPartition(t, p) for t, p in resume])
-                log.info("consumption resumed", partitions=len(resume))
+        else:
+            self.consumer.resume([TopicPartition(t, p) for t, p in self.paused | assigned])
+            log.info("consumption resumed", partitions=len(assigned))
             self.paused.clear()
 
     async def _run(self, message: Message, partition: Partition) -> None:
@@ -155,7 +156,6 @@ class FetchLoop:
                 task.cancel()
         self.ledger.drop(lost)
         self.committer.drop(lost)
-        self.paused.difference_update(lost)
 
     async def close(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
         """Stop: cancel what is in flight, commit what is done, within timeout_s if the broker is away."""
