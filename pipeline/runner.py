@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,6 +98,10 @@ class Workers:
     # per worker index: when it was started again, and when an exited one is due to be
     history: dict[int, list[float]] = field(default_factory=dict)
     due: dict[int, float] = field(default_factory=dict)
+    exits: list[str] = field(default_factory=list)  # "worker: why", one line per exit seen
+    stopping: bool = False  # once set, check starts nothing again (workers are being stopped)
+    # check may run in another thread (a replay's health check) while the workers are stopped
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def start(self, command: str, settings: Settings, log: Path) -> None:
         self.commands.append(command)
@@ -108,20 +113,24 @@ class Workers:
         return len(self.history.get(i, []))
 
     def check(self) -> None:
-        now = self.clock()
-        for i, process in enumerate(self.processes):
-            if i in self.due:
-                if now >= self.due[i]:
-                    self._restart(i, now)
-                continue
-            code = process.poll()
-            if code is not None:
-                self._exited(i, code, now)
+        with self._lock:
+            if self.stopping:
+                return
+            now = self.clock()
+            for i, process in enumerate(self.processes):
+                if i in self.due:
+                    if now >= self.due[i]:
+                        self._restart(i, now)
+                    continue
+                code = process.poll()
+                if code is not None:
+                    self._exited(i, code, now)
 
     def _exited(self, i: int, code: int, now: float) -> None:
         recent = [t for t in self.history.get(i, []) if now - t < self.window_s]
         why = exit_reason(code, self.logs[i])
         name = self.logs[i].stem
+        self.exits.append(f"{name}: {why}")
         if len(recent) >= self.max_restarts:
             raise WorkerDied(
                 f"worker {name} ({self.processes[i].args!r}) exited with {code} after {len(recent)} restarts "
@@ -132,6 +141,14 @@ class Workers:
         self.due[i] = now + delay
         if delay == 0:
             self._restart(i, now)
+
+    def stop(self) -> None:
+        """Stop every worker; none is started again after this, whoever calls check."""
+        with self._lock:
+            self.stopping = True
+            self.due.clear()
+        for process in self.processes:
+            stop_process(process)
 
     def _restart(self, i: int, now: float) -> None:
         del self.due[i]
@@ -157,5 +174,4 @@ def running_workers(
     try:
         yield workers
     finally:
-        for process in workers.processes:
-            stop_process(process)
+        workers.stop()

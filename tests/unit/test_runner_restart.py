@@ -144,6 +144,13 @@ def test_only_the_worker_that_exited_is_restarted(workers_of: Factory) -> None:
         running.wait(30)
 
 
+def test_nothing_is_started_again_once_the_workers_are_stopped(workers_of: Factory) -> None:
+    workers = workers_of(exited(1))
+    workers.stop()
+    workers.check()
+    assert workers.restarts == 0
+
+
 def test_exit_reasons_name_the_code_the_signal_and_the_last_line_logged(tmp_path: Path) -> None:
     log = tmp_path / "fetch-0.log"
     log.write_text("started\nfatal transaction error: this fetch worker ends\n\n")
