@@ -109,7 +109,7 @@ class Committer:
             return 0
         committed, self.batch = len(self.batch), None
         if self.failures:
-            log.info("transaction committed after failed attempts", attempts=self.failures + 1)
+            log.info("transaction committed after failed attempts; consuming again", attempts=self.failures + 1)
         self.failures, self._unclassified, self._retry_at = 0, 0, 0.0
         return committed
 
