@@ -6,13 +6,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import structlog
+
 from pipeline.config import Settings
 from pipeline.stall import STALL_EXIT_CODE
+
+log = structlog.get_logger(__name__)
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -50,24 +56,52 @@ def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> i
 
 
 class WorkerDied(RuntimeError):
-    """A worker process ended while the pipeline was expected to run."""
+    """A worker process kept ending while the pipeline was expected to run."""
 
 
 def _log_tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
 
+def exit_reason(code: int, log: Path | None = None) -> str:
+    """Why a worker ended, in words: its exit code or signal, and the last line it logged."""
+    if code == STALL_EXIT_CODE:
+        why = f"exit code {code}: it found itself stalled"
+    elif code < 0:
+        try:
+            why = f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            why = f"killed by signal {-code}"
+    else:
+        why = f"exit code {code}"
+    lines = [line for line in _log_tail(log).splitlines() if line.strip()] if log is not None else []
+    return f"{why}; last logged: {lines[-1][:300]}" if lines else why
+
+
 @dataclass
 class Workers:
-    """The worker processes of a local pipeline. ``check`` starts again a worker that exited
-    because it found itself stalled (as compose's restart policy does) and raises for any other
-    exit."""
+    """The worker processes of a local pipeline, kept running as compose's ``restart:
+    unless-stopped`` keeps them: ``check`` starts again any worker that exited, at once the first
+    time and after a pause growing with its recent restarts, and raises WorkerDied for a worker
+    that keeps dying (``max_restarts`` restarts within ``window_s``)."""
 
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
     settings: list[Settings] = field(default_factory=list)
     restarts: int = 0
+    max_restarts: int = 5
+    window_s: float = 60.0
+    backoff_s: float = 1.0
+    max_backoff_s: float = 10.0
+    clock: Callable[[], float] = time.monotonic
+    # per worker index: when it was started again, and when an exited one is due to be
+    history: dict[int, list[float]] = field(default_factory=dict)
+    due: dict[int, float] = field(default_factory=dict)
+    exits: list[str] = field(default_factory=list)  # "worker: why", one line per exit seen
+    stopping: bool = False  # once set, check starts nothing again (workers are being stopped)
+    # check may run in another thread (a replay's health check) while the workers are stopped
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def start(self, command: str, settings: Settings, log: Path) -> None:
         self.commands.append(command)
@@ -75,14 +109,52 @@ class Workers:
         self.logs.append(log)
         self.processes.append(start_process(command, settings, log))
 
+    def restarts_of(self, i: int) -> int:
+        return len(self.history.get(i, []))
+
     def check(self) -> None:
-        for i, (process, log) in enumerate(zip(self.processes, self.logs, strict=True)):
-            code = process.poll()
-            if code == STALL_EXIT_CODE:
-                self.processes[i] = start_process(self.commands[i], self.settings[i], log)
-                self.restarts += 1
-            elif code is not None:
-                raise WorkerDied(f"worker {process.args!r} exited with {code}:\n{_log_tail(log)}")
+        with self._lock:
+            if self.stopping:
+                return
+            now = self.clock()
+            for i, process in enumerate(self.processes):
+                if i in self.due:
+                    if now >= self.due[i]:
+                        self._restart(i, now)
+                    continue
+                code = process.poll()
+                if code is not None:
+                    self._exited(i, code, now)
+
+    def _exited(self, i: int, code: int, now: float) -> None:
+        recent = [t for t in self.history.get(i, []) if now - t < self.window_s]
+        why = exit_reason(code, self.logs[i])
+        name = self.logs[i].stem
+        self.exits.append(f"{name}: {why}")
+        if len(recent) >= self.max_restarts:
+            raise WorkerDied(
+                f"worker {name} ({self.processes[i].args!r}) exited with {code} after {len(recent)} restarts "
+                f"within {self.window_s:.0f}s ({why}):\n{_log_tail(self.logs[i])}"
+            )
+        delay = min(self.backoff_s * 2 ** (len(recent) - 1), self.max_backoff_s) if recent else 0.0
+        log.warning("worker exited; starting it again", worker=name, reason=why, restarts=len(recent), delay_s=delay)
+        self.due[i] = now + delay
+        if delay == 0:
+            self._restart(i, now)
+
+    def stop(self) -> None:
+        """Stop every worker; none is started again after this, whoever calls check."""
+        with self._lock:
+            self.stopping = True
+            self.due.clear()
+        for process in self.processes:
+            stop_process(process)
+
+    def _restart(self, i: int, now: float) -> None:
+        del self.due[i]
+        self.processes[i] = start_process(self.commands[i], self.settings[i], self.logs[i])
+        self.history.setdefault(i, []).append(now)
+        self.restarts += 1
 
 
 @contextmanager
@@ -102,5 +174,4 @@ def running_workers(
     try:
         yield workers
     finally:
-        for process in workers.processes:
-            stop_process(process)
+        workers.stop()

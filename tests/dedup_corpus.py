@@ -25,7 +25,7 @@ SIGN_OFF = "Reporting by the wire desk; editing by the news team."
 BASE_TIME = datetime(2025, 5, 6, 8, tzinfo=UTC)
 
 
-def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+def make_vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
     words = {"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size * 2)}
     return sorted(words)[:size]
 
@@ -75,7 +75,7 @@ def near_copy(rng: random.Random, vocabulary: list[str], paragraphs: list[str]) 
 def corpus(pairs: int, distinct: int, *, seed: int = 7) -> tuple[list[tuple[Article, Article]], list[Article]]:
     """``pairs`` (original, near copy) and ``distinct`` stories; originals are extracted before copies."""
     rng = random.Random(seed)  # noqa: S311 - test data, reproducible by seed
-    vocabulary = _vocabulary(rng)
+    vocabulary = make_vocabulary(rng)
     made: list[tuple[Article, Article]] = []
     for i in range(pairs):
         paragraphs = story(rng, vocabulary)

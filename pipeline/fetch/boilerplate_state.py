@@ -149,17 +149,22 @@ def _load_one(store: LruCounts, key: bytes | None, value: bytes | None) -> None:
         log.warning("unreadable boilerplate count skipped", key=repr(key[:40]))
 
 
-def produce_changes(
-    producer: Producer, topology: Topology, memory: BoilerplateMemory, writer: bytes | None = None
-) -> int:
-    """Produce the counts changed since the last call (inside the caller's transaction), marked
-    with the writer's id when given (its follower then skips them)."""
-    headers: list[tuple[str, str | bytes | None]] | None = [(WRITER_HEADER, writer)] if writer else None
+def drain_changes(memory: BoilerplateMemory) -> dict[str, BoilerplateCount]:
+    """The entries changed since the last call, with the opening words of their paragraphs."""
     store = memory.store
     changes = store.drain() if isinstance(store, LruCounts) else {}
     texts = memory.drain_texts()
+    return {key: BoilerplateCount(count=n, site=key_site(key), text=texts.get(key)) for key, n in changes.items()}
+
+
+def produce_counts(
+    producer: Producer, topology: Topology, changes: dict[str, BoilerplateCount], writer: bytes | None = None
+) -> int:
+    """Produce drained entries (inside the caller's transaction), marked with the writer's id when
+    given (its follower then skips them); an entry is the latest value of its key, so producing it
+    again after an aborted transaction is harmless."""
+    headers: list[tuple[str, str | bytes | None]] | None = [(WRITER_HEADER, writer)] if writer else None
     topic = topology.name("boilerplate")
-    for key, count in changes.items():
-        value = BoilerplateCount(count=count, site=key_site(key), text=texts.get(key))
+    for key, value in changes.items():
         producer.produce(topic, key=key.encode(), value=encode(value), headers=headers)
     return len(changes)

@@ -30,9 +30,9 @@ class Ledger(Generic[T]):
         entries[offset] = outputs
         return True
 
-    def release(self) -> tuple[list[T], dict[Partition, int]]:
+    def release(self) -> tuple[dict[Partition, list[T]], dict[Partition, int]]:
         """Outputs of each partition's done prefix, and the offset to commit for it."""
-        outputs: list[T] = []
+        outputs: dict[Partition, list[T]] = {}
         commits: dict[Partition, int] = {}
         for partition, entries in self._open.items():
             while entries:
@@ -40,7 +40,7 @@ class Ledger(Generic[T]):
                 done = entries[offset]
                 if done is None:
                     break
-                outputs.extend(done)
+                outputs.setdefault(partition, []).extend(done)
                 del entries[offset]
                 commits[partition] = offset + 1
         return outputs, commits

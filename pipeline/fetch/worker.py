@@ -4,12 +4,14 @@ Messages are handled concurrently (one request at a time per host); each leaves 
 article, a retry for later or a dead letter. Outputs and consumer offsets are committed in
 one Kafka transaction, and only for each partition's done prefix, so a worker killed
 mid-fetch loses nothing and duplicates nothing: its uncommitted messages are redelivered.
+A commit that fails while the broker is away is held, retried or made again in a new
+transaction, and consumption pauses meanwhile (``transactions``); only a fatal error (the
+producer fenced) ends the worker.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import threading
 import time
@@ -17,10 +19,10 @@ import uuid
 
 import httpx
 import structlog
-from confluent_kafka import Consumer, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import Consumer, Message, Producer, TopicPartition
 
 from pipeline import metrics
-from pipeline.codec import DecodeError, decode, encode
+from pipeline.codec import DecodeError, decode
 from pipeline.config import Settings
 from pipeline.extract import ExtractError
 from pipeline.fetch import boilerplate_state, http
@@ -29,6 +31,7 @@ from pipeline.fetch.pages import Output, PageFetch, dead_letter, extract_counted
 from pipeline.fetch.politeness import HostGate
 from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.ssrf import Resolver, system_resolver
+from pipeline.fetch.transactions import RETRY_FIRST_S, Batch, Committer, TransactionFatal
 from pipeline.kafka import clients
 from pipeline.models import Capture, FetchRequest, stable_id
 from pipeline.topology import Role, Topology
@@ -37,6 +40,8 @@ log = structlog.get_logger(__name__)
 GROUP = "news-ingest-fetch"
 IDLE_S = 0.05
 TRANSACTION_TIMEOUT_MS = 15_000
+CLOSE_TIMEOUT_S = 10.0  # commit attempts at stop begin within this; a supervisor kills after 30 s
+FATAL_EXIT_CODE = 70  # EX_SOFTWARE: the producer was fenced; a new worker starts over
 
 
 async def handle(message: Message, topology: Topology, pages: PageFetch) -> Output:
@@ -65,7 +70,11 @@ async def handle(message: Message, topology: Topology, pages: PageFetch) -> Outp
 
 
 class FetchLoop:
-    """Consumes, runs each message as a task, and commits done prefixes transactionally."""
+    """Consumes, runs each message as a task, and commits done prefixes transactionally.
+
+    While a batch waits for its transaction to commit (a broker outage), consumption pauses:
+    the assigned partitions are paused, so the consumer is still polled (rebalances are served)
+    but hands out nothing, and held plus in-flight messages stay under ``fetch_max_in_flight``."""
 
     def __init__(
         self,
@@ -75,15 +84,15 @@ class FetchLoop:
         pages: PageFetch,
     ) -> None:
         self.consumer, self.producer, self.topology, self.pages = consumer, producer, topology, pages
-        self.writer: bytes | None = None  # the id its boilerplate follower knows its own writes by
         self.ledger: Ledger[Output] = Ledger()
         self.tasks: dict[Partition, set[asyncio.Task[None]]] = {}
+        self.committer = Committer(producer, consumer, topology)
+        self.paused: set[Partition] = set()
 
     def pump(self) -> int:
-        room = self.pages.settings.fetch_max_in_flight - self.ledger.in_flight
-        if room <= 0:
-            return 0
-        batch = self.consumer.consume(num_messages=min(room, 64), timeout=0)
+        room = self.pages.settings.fetch_max_in_flight - self.ledger.in_flight - self.committer.held
+        self._hold(room <= 0 or self.committer.failing)
+        batch = self.consumer.consume(num_messages=max(1, min(room, 64)), timeout=0)
         for message in batch:
             if message.error():
                 log.warning("consumer error", error=str(message.error()))
@@ -95,36 +104,46 @@ class FetchLoop:
             task.add_done_callback(self.tasks[partition].discard)
         return len(batch)
 
+    def _hold(self, hold: bool) -> None:
+        """Pause every assigned partition while hold is true; resume them once it is not.
+
+        librdkafka keeps a partition's pause across a rebalance that takes it away and gives it
+        back, so everything paused is resumed, assigned now or not."""
+        if not hold and not self.paused:
+            return
+        assigned = {(str(tp.topic), int(tp.partition)) for tp in self.consumer.assignment()}
+        if hold:
+            pause = assigned - self.paused
+            if pause:
+                self.consumer.pause([TopicPartition(t, p) for t, p in pause])
+                if self.committer.failing:  # not for the in-flight cap, which pauses often and briefly
+                    log.info("consumption paused while a commit fails", partitions=len(pause))
+            self.paused |= pause
+        else:
+            self.consumer.resume([TopicPartition(t, p) for t, p in self.paused | assigned])
+            self.paused.clear()
+
     async def _run(self, message: Message, partition: Partition) -> None:
         out = await handle(message, self.topology, self.pages)
         if out[0] == "deadletter":
             metrics.DEAD_LETTERS.labels(getattr(out[2], "stage", "fetch")).inc()
         self.ledger.complete(partition, int(message.offset() or 0), [out])
 
-    def commit(self) -> int:
-        """Produce the outputs of every done prefix and commit their offsets, atomically."""
+    def _release(self) -> Batch | None:
         outputs, offsets = self.ledger.release()
         if not offsets:
-            return 0
-        self.producer.begin_transaction()
-        for role, key, payload in outputs:
-            self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
-        if self.pages.memory is not None:
-            boilerplate_state.produce_changes(self.producer, self.topology, self.pages.memory, self.writer)
-        positions = [TopicPartition(topic, partition, offset) for (topic, partition), offset in offsets.items()]
-        self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata(), 30)
-        self.producer.commit_transaction(60)
-        return len(outputs)
+            return None
+        memory = self.pages.memory
+        return Batch(outputs, offsets, boilerplate_state.drain_changes(memory) if memory is not None else {})
+
+    def commit(self, *, wait: bool = True) -> int:
+        """Produce the outputs of every done prefix and commit their offsets, atomically; a batch
+        whose commit fails is held and tried again on the next call (see ``transactions``)."""
+        return self.committer.commit(self._release, wait=wait)
 
     def revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         """Before a rebalance: commit what is done, abandon the rest to the next owner."""
-        try:
-            self.commit()
-        except KafkaException as exc:
-            # the next owner redoes whatever this transaction held
-            log.warning("commit before rebalance failed", error=str(exc))
-            with contextlib.suppress(KafkaException):
-                self.producer.abort_transaction(30)
+        self.commit(wait=False)
         self.lost(consumer, partitions)
 
     def lost(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
@@ -134,13 +153,21 @@ class FetchLoop:
             for task in self.tasks.pop(partition, set()):
                 task.cancel()
         self.ledger.drop(lost)
+        self.committer.drop(lost)
 
-    async def close(self) -> None:
+    async def close(self, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+        """Stop: cancel what is in flight, commit what is done, within timeout_s if the broker is away."""
         tasks = [task for group in self.tasks.values() for task in group]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self.commit()
+        deadline = time.monotonic() + timeout_s
+        while True:
+            self.commit(wait=False)
+            if self.committer.batch is None or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(RETRY_FIRST_S)
+        self.committer.abandon()
 
 
 def run(
@@ -150,8 +177,13 @@ def run(
     resolver: Resolver = system_resolver,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> None:
-    """Run a fetch worker until stop is set (SIGTERM/SIGINT when none is given)."""
-    asyncio.run(_serve(settings, stop or stop_on_signals(), resolver, transport))
+    """Run a fetch worker until stop is set (SIGTERM/SIGINT when none is given); a fatal
+    transaction error ends it with FATAL_EXIT_CODE (what it had not committed is redelivered)."""
+    try:
+        asyncio.run(_serve(settings, stop or stop_on_signals(), resolver, transport))
+    except TransactionFatal as exc:
+        log.error("fetch worker stopped by a fatal transaction error", error=str(exc))
+        raise SystemExit(FATAL_EXIT_CODE) from exc
 
 
 async def _serve(
@@ -168,17 +200,19 @@ async def _serve(
         memory, follower = boilerplate_state.following_memory(settings, topology)
         pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings, memory)
         loop = FetchLoop(consumer, producer, topology, pages)
-        loop.writer = follower.writer
+        loop.committer.writer = follower.writer
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
-        while not stop.is_set():
-            await asyncio.sleep(0 if loop.pump() else IDLE_S)
-            loop.commit()
-            follower.poll()
-        await loop.close()
-        follower.close()
-    consumer.close()
+        try:
+            while not stop.is_set():
+                await asyncio.sleep(0 if loop.pump() else IDLE_S)
+                loop.commit()
+                follower.poll()
+            await loop.close()
+        finally:
+            follower.close()
+            consumer.close()
     log.info("fetch worker stopped")
 
 

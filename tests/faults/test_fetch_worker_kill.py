@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from pipeline.models import Article, DeadLetter
 from pipeline.runner import start_process, stop_process
 from pipeline.topology import Topology
 from tests.integration.conftest import wait_for
-from tests.integration.fetch_site import Host, Reply, html, read_all, request_fetches
+from tests.integration.fetch_site import Holding, Host, Reply, html, read_all, request_fetches
 
 pytestmark = pytest.mark.integration
 
@@ -36,31 +34,6 @@ TEXT = [
     "The van carries about two thousand books and a printer, and volunteers will help visitors order titles "
     "from the main catalogue, the library said in a statement.",
 ]
-
-
-class Holding:
-    """Page requests that wait until released; the peer ports of those waiting now."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.lock = threading.Lock()
-        self.waiting: dict[int, str] = {}
-
-    def page(self, reply: Reply) -> object:
-        def route(request: BaseHTTPRequestHandler) -> Reply:
-            port = request.client_address[1]
-            with self.lock:
-                self.waiting[port] = request.path
-            self.release.wait(60)
-            with self.lock:
-                self.waiting.pop(port, None)
-            return reply
-
-        return route
-
-    def held_ports(self) -> set[int]:
-        with self.lock:
-            return set(self.waiting)
 
 
 def socket_ports(pid: int) -> set[int]:

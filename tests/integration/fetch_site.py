@@ -109,6 +109,31 @@ class Host:
         self.server.server_close()
 
 
+class Holding:
+    """Page requests that wait until released; the peer ports of those waiting now."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.waiting: dict[int, str] = {}
+
+    def page(self, reply: Reply) -> Route:
+        def route(request: BaseHTTPRequestHandler) -> Reply:
+            port = request.client_address[1]
+            with self.lock:
+                self.waiting[port] = request.path
+            self.release.wait(60)
+            with self.lock:
+                self.waiting.pop(port, None)
+            return reply
+
+        return route
+
+    def held_ports(self) -> set[int]:
+        with self.lock:
+            return set(self.waiting)
+
+
 def html(title: str, paragraphs: list[str]) -> Reply:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     page = f"""<!doctype html><html><head><title>{title}</title></head><body>

@@ -54,9 +54,9 @@ def test_the_ledger_releases_only_done_prefixes() -> None:
         ledger.add(p, offset)
     ledger.add(("t", 1), 5)
     assert ledger.complete(p, 11, ["b"])
-    assert ledger.release() == ([], {})
+    assert ledger.release() == ({}, {})
     ledger.complete(p, 10, ["a"])
-    assert ledger.release() == (["a", "b"], {p: 12})
+    assert ledger.release() == ({p: ["a", "b"]}, {p: 12})
     assert ledger.in_flight == 2
     ledger.drop([p])
     assert not ledger.complete(p, 12, ["c"])

@@ -1,0 +1,212 @@
+"""Committing a fetch worker's released outputs and offsets in one Kafka transaction, through outages.
+
+A released batch is held until a transaction carrying it commits; the worker takes no new
+batch meanwhile. What a failed call means follows librdkafka's error classes:
+
+- retriable (a timeout, the coordinator moving): the same call again, after a pause;
+- abortable (messages that timed out, a transaction the coordinator aborted, a stale group
+  generation): abort, then produce the same outputs and send the same offsets in a new
+  transaction. The outputs are deterministic by id, and an aborted transaction was never
+  visible to read_committed readers, so nothing is doubled;
+- fatal (this producer fenced): :class:`TransactionFatal`; the worker ends and its supervisor
+  starts a new one, which redoes whatever was not committed.
+
+Partitions taken away by a rebalance leave the held batch; if their outputs were already in an
+open transaction it is aborted first. A commit already under way cannot be aborted: it is
+finished, and the next owner, reading committed offsets as stable ones, waits for it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import structlog
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
+
+from pipeline.codec import encode
+from pipeline.fetch import boilerplate_state
+from pipeline.fetch.ledger import Partition
+from pipeline.fetch.pages import Output
+from pipeline.models import BoilerplateCount
+from pipeline.topology import Topology
+
+log = structlog.get_logger(__name__)
+RETRY_FIRST_S = 0.25
+RETRY_MAX_S = 5.0
+# errors neither retriable nor abortable nor fatal, in a row, that leave the producer stuck
+MAX_UNCLASSIFIED = 10
+
+
+class TransactionFatal(RuntimeError):
+    """The producer can make no more transactions (fenced, or another fatal error)."""
+
+
+@dataclass
+class Batch:
+    """What one transaction must carry: outputs and next offsets per partition, and the
+    boilerplate counts changed while they were made (latest values, so carrying them again is harmless)."""
+
+    outputs: dict[Partition, list[Output]]
+    offsets: dict[Partition, int]
+    counts: dict[str, BoilerplateCount] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return sum(len(outs) for outs in self.outputs.values())
+
+    @property
+    def empty(self) -> bool:
+        return not self.offsets and not self.counts
+
+    def drop(self, partitions: Iterable[Partition]) -> bool:
+        """Forget these partitions' part; True if the batch held any of it."""
+        held = False
+        for partition in partitions:
+            held |= self.offsets.pop(partition, None) is not None
+            held |= self.outputs.pop(partition, None) is not None
+        return held
+
+
+class Committer:
+    """Drives one transactional producer through the commits of held batches.
+
+    ``phase`` is where the producer's current transaction stands: ``idle`` (none), ``open``
+    (begun; outputs produced and offsets sent as far as ``produced``/``sent`` say),
+    ``committing`` (a commit call returned a retriable error: call it again) or ``aborting``
+    (an abort is due before anything else)."""
+
+    def __init__(self, producer: Producer, consumer: Consumer, topology: Topology) -> None:
+        self.producer, self.consumer, self.topology = producer, consumer, topology
+        self.batch: Batch | None = None
+        self.writer: bytes | None = None  # marks its boilerplate counts, so its own follower skips them
+        self.phase = "idle"
+        self.produced = self.sent = False
+        self.failures = self._unclassified = 0
+        self._retry_at = 0.0
+
+    @property
+    def held(self) -> int:
+        """Messages whose outputs wait for a commit."""
+        return len(self.batch) if self.batch is not None else 0
+
+    @property
+    def failing(self) -> bool:
+        return self.failures > 0
+
+    def commit(self, release: Callable[[], Batch | None], *, wait: bool = True) -> int:
+        """Commit the held batch, or the one release gives when none is held; returns the outputs
+        committed (0 also when the attempt failed and the batch is held for the next one).
+        After a failure the next attempt waits a little, longer each time, unless wait is False."""
+        if wait and time.monotonic() < self._retry_at:
+            return 0
+        if self.batch is None:
+            self.batch = release()
+        if self.batch is None:
+            return 0
+        try:
+            self._attempt(self.batch)
+        except KafkaException as exc:
+            self._failed(exc)
+            return 0
+        committed, self.batch = len(self.batch), None
+        if self.failures:
+            log.info("transaction committed after failed attempts; consuming again", attempts=self.failures + 1)
+        self.failures, self._unclassified, self._retry_at = 0, 0, 0.0
+        return committed
+
+    def drop(self, partitions: list[Partition]) -> None:
+        """Partitions no longer ours: their part leaves the held batch, and an open transaction
+        that carries it is aborted (one being committed cannot be, and is finished instead)."""
+        if self.batch is None or not self.batch.drop(partitions):
+            return
+        if self.phase == "open" and self.produced:
+            self.phase = "aborting"
+        if self.phase == "aborting":
+            self._abort_now()
+
+    def abandon(self) -> None:
+        """Give up the held batch (the worker stops): abort what is open; the rest is redelivered."""
+        if self.batch is not None and self.batch.offsets:
+            log.warning("uncommitted outputs left to redelivery", outputs=len(self.batch))
+        self.batch = None
+        if self.phase in ("open", "aborting"):
+            self.phase = "aborting"
+            self._abort_now()
+
+    def _abort_now(self) -> None:
+        try:
+            self._abort()
+        except KafkaException as exc:
+            self._failed(exc)
+
+    def _abort(self) -> None:
+        try:
+            self.producer.abort_transaction()
+        except KafkaException as exc:
+            if exc.args[0].code() != KafkaError._STATE:
+                raise
+            # nothing to abort: the transaction already ended (aborted by an earlier call)
+        self.phase, self.produced, self.sent = "idle", False, False
+
+    def _attempt(self, batch: Batch) -> None:
+        if self.phase == "aborting":
+            self._abort()
+        if self.phase == "idle" and batch.empty:
+            return  # what it held was taken away by a rebalance
+        if self.phase == "idle":
+            self.producer.begin_transaction()
+            self.phase = "open"
+        if self.phase == "open":
+            if not self.produced:
+                self._produce(batch)
+            if not self.sent and batch.offsets:
+                positions = [TopicPartition(t, p, offset) for (t, p), offset in batch.offsets.items()]
+                self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata())
+            self.sent = True
+            self.phase = "committing"
+        self.producer.commit_transaction()
+        self.phase, self.produced, self.sent = "idle", False, False
+
+    def _produce(self, batch: Batch) -> None:
+        try:
+            for outputs in batch.outputs.values():
+                for role, key, payload in outputs:
+                    self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
+            boilerplate_state.produce_counts(self.producer, self.topology, batch.counts, self.writer)
+        except BufferError as exc:
+            # part of the batch is in the transaction: only a new one can carry it whole
+            self.phase = "aborting"
+            raise KafkaException(KafkaError(KafkaError._QUEUE_FULL, str(exc))) from exc
+        except KafkaException:
+            self.phase = "aborting"
+            raise
+        self.produced = True
+
+    def _failed(self, exc: KafkaException) -> None:
+        error: KafkaError = exc.args[0]
+        unclassified = not (error.fatal() or error.retriable() or error.txn_requires_abort())
+        self._unclassified = self._unclassified + 1 if unclassified else 0
+        if error.fatal() or self._unclassified >= MAX_UNCLASSIFIED:
+            log.error("fatal transaction error: this fetch worker ends", error=str(error), code=error.name())
+            raise TransactionFatal(str(error)) from exc
+        phase = self.phase
+        if error.txn_requires_abort() or not error.retriable() or (phase == "open" and not self.produced):
+            # abortable, or unclassified (treated as abortable), or a batch half produced:
+            # only a new transaction can carry the batch whole
+            self.phase = "aborting"
+        self.failures += 1
+        self._retry_at = time.monotonic() + min(RETRY_FIRST_S * 2 ** (self.failures - 1), RETRY_MAX_S)
+        log.warning(
+            "transaction attempt failed; its batch is held",
+            error=str(error),
+            retriable=error.retriable(),
+            abortable=error.txn_requires_abort(),
+            phase=phase,
+            next=self.phase,
+            attempts=self.failures,
+            outputs=self.held,
+        )
+
+
+__all__ = ["Batch", "Committer", "TransactionFatal"]
