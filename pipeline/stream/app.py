@@ -30,8 +30,10 @@ class StreamTopics:
 
 
 def build_app(settings: Settings) -> faust.App:
-    from pipeline.stream import claims, datestamp, dedup, stories, watchdog
+    from pipeline.stream import claims, datestamp, dedup, exactly_once, stories, watchdog
 
+    if settings.stream_exactly_once:
+        exactly_once.install()
     topology = Topology.from_settings(settings)
     datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
     datadir.mkdir(parents=True, exist_ok=True)
@@ -47,6 +49,8 @@ def build_app(settings: Settings) -> faust.App:
         web_enabled=False,
         producer_compression_type="zstd",
         datadir=str(datadir),
+        # transactions per source partition and read_committed, made atomic by exactly_once.install()
+        processing_guarantee="exactly_once" if settings.stream_exactly_once else "at_least_once",
     )
     topics = StreamTopics(app, topology)
     dedup.register(app, topics, settings)
