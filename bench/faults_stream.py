@@ -87,8 +87,9 @@ class StreamWorkers:
     def check(self, notes: list[str]) -> None:
         for i, process in enumerate(self.processes):
             code = process.poll()
-            if code == STALL_EXIT_CODE:
-                notes.append(f"worker-{i} exited stalled at {time.strftime('%X')}; restarted")
+            if code is not None:
+                why = "stalled" if code == STALL_EXIT_CODE else f"with {code}"
+                notes.append(f"worker-{i} exited {why} at {time.strftime('%X')}; restarted")
                 self.processes[i] = start_process("worker", self.settings, self.log_dir / f"worker-{i}-r.log")
                 self.restarts += 1
 
@@ -286,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--session-timeout", type=float, default=6.0)
     parser.add_argument("--keep-topics", action="store_true")
+    parser.add_argument("--exactly-once", action="store_true", help="the stream worker in transactions")
     args = parser.parse_args(argv)
 
     base = Settings()
@@ -296,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             "stall_after_s": 60.0,
             "watchdog_interval_s": 5.0,
             "metrics_port": 0,
+            "stream_exactly_once": args.exactly_once,
         }
     )
     if base.bootstrap_servers is None:
