@@ -181,9 +181,12 @@ def worker() -> None:
     import faust
 
     from pipeline.stream.app import build_app
+    from pipeline.stream.exactly_once import ensure_changelogs
 
     settings = _service_settings()
-    faust.Worker(build_app(settings), loglevel="info").execute_from_commandline()
+    stream = build_app(settings)
+    ensure_changelogs(stream, settings)
+    faust.Worker(stream, loglevel="info").execute_from_commandline()
 
 
 @app.command()

@@ -37,7 +37,6 @@ from pipeline.models import (
     Capture,
     Claim,
     Contract,
-    DatedArticle,
     DeadLetter,
     DedupVerdict,
     EnrichedArticle,
@@ -257,8 +256,7 @@ TRAIL: tuple[tuple[Role, str], ...] = (
     ("dedup_bands", "dedup-exact"),
     ("dedup_decide", "dedup-exact and dedup-band"),
     ("unique", "dedup-decide"),
-    ("dated", "datestamp"),
-    ("enriched", "claims"),
+    ("enriched", "enrich"),
 )
 
 
@@ -300,10 +298,11 @@ def trail(settings: Settings, wanted: set[str], lost: Iterable[str] = ()) -> Tra
         "dedup_keyed": beyond_documents(a.article_id for a in read("dedup_keyed", Article)),
         "dedup_bands": beyond_documents(f"{p.article_id}/{p.band}" for p in read("dedup_bands", BandProbe)),
         "dedup_decide": beyond_documents(
-            f"{m.article_id}/{'article' if m.article else m.band}" for m in read("dedup_decide", DecideMessage)
+            f"{m.article_id}/{'article' if m.article else m.band}"
+            for m in read("dedup_decide", DecideMessage)
+            if m.article or m.band is not None
         ),
         "unique": beyond_documents(u.article.article_id for u in read("unique", UniqueArticle)),
-        "dated": beyond_documents(d.article.article_id for d in read("dated", DatedArticle)),
         "enriched": beyond_documents(e.article.article_id for e in read("enriched", EnrichedArticle)),
     }
     present = {role: {k.split("/")[0] for k in c} for role, c in units.items()}

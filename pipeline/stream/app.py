@@ -46,8 +46,11 @@ class StreamTopics:
 
 
 def build_app(settings: Settings) -> faust.App:
-    from pipeline.stream import dedup, enrich, stories, watchdog
+    from pipeline.stream import dedup, enrich, exactly_once, isolation, stories, watchdog
 
+    isolation.read_committed()
+    if settings.stream_exactly_once:
+        exactly_once.install()
     topology = Topology.from_settings(settings)
     datadir = settings.cache_dir / "faust" / (settings.topic_prefix + settings.app_id)
     datadir.mkdir(parents=True, exist_ok=True)
@@ -65,6 +68,8 @@ def build_app(settings: Settings) -> faust.App:
         producer_max_request_size=settings.max_message_bytes,
         consumer_max_fetch_size=settings.max_message_bytes,  # aiokafka's max_partition_fetch_bytes
         datadir=str(datadir),
+        # transactions per source partition and read_committed, made atomic by exactly_once.install()
+        processing_guarantee="exactly_once" if settings.stream_exactly_once else "at_least_once",
     )
     topics = StreamTopics(app, topology)
     dedup.register(app, topics, settings)
