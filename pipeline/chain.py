@@ -148,6 +148,6 @@ def _letter(capture: Capture, stage: Stage, reason: str, detail: str | None, now
         stage=stage,
         source=capture.source,
         reason=reason,
-        detail=detail[:2000] if detail else None,
+        detail=detail,
         failed_at=now,
     )

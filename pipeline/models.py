@@ -8,7 +8,7 @@ or a retry yields the same IDs and consumers can be idempotent.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -257,6 +257,9 @@ class BoilerplateCount(Contract):
     text: str | None = Field(None, description="the paragraph's opening words")
 
 
+DETAIL_CHARS = 2000
+
+
 class DeadLetter(Contract):
     """Anything a stage could not turn into output, with the reason; ``news.deadletter``."""
 
@@ -272,15 +275,26 @@ class DeadLetter(Contract):
 
     @classmethod
     def create(
-        cls, *, trace_id: str, stage: Stage, source: str, reason: str, failed_at: datetime, **extra: object
+        cls,
+        *,
+        trace_id: str,
+        stage: Stage,
+        source: str,
+        reason: str,
+        failed_at: datetime | None = None,
+        detail: str | None = None,
+        **extra: object,
     ) -> DeadLetter:
+        """The one way a dead letter is made: its id from trace, stage and reason; ``detail`` cut
+        to DETAIL_CHARS; ``failed_at`` now unless given."""
         return cls(
             dead_letter_id=stable_id(trace_id, stage, reason),
             trace_id=trace_id,
             stage=stage,
             source=source,
             reason=reason,
-            failed_at=failed_at,
+            detail=detail[:DETAIL_CHARS] if detail else None,
+            failed_at=failed_at or datetime.now(UTC),
             **extra,
         )
 

@@ -105,13 +105,7 @@ def dead_letter(
 ) -> Output:
     """The dead letter of a message that cannot become an article, keyed by its trace."""
     letter = DeadLetter.create(
-        trace_id=trace,
-        stage=stage,
-        source=source,
-        reason=reason,
-        detail=detail,
-        http_status=status,
-        failed_at=datetime.now(UTC),
+        trace_id=trace, stage=stage, source=source, reason=reason, detail=detail, http_status=status
     )
     return "deadletter", trace, letter
 

@@ -59,12 +59,12 @@ async def handle(message: Message, topology: Topology, pages: PageFetch) -> Outp
         metrics.FETCH_MESSAGES.labels("url").inc()
         return await pages.outcome(decode(FetchRequest, message.value()))
     except DecodeError as exc:
-        return dead_letter(trace, "fetch", source, "undecodable message", str(exc)[:2000])
+        return dead_letter(trace, "fetch", source, "undecodable message", str(exc))
     except ExtractError as exc:
         return dead_letter(trace, "extract", source, exc.reason)
     except Exception as exc:  # noqa: BLE001 - a bug on one document must not stop the worker
         log.exception("unexpected failure", source=source)
-        return dead_letter(trace, "fetch", source, f"unexpected {type(exc).__name__}", str(exc)[:2000])
+        return dead_letter(trace, "fetch", source, f"unexpected {type(exc).__name__}", str(exc))
     finally:
         metrics.STAGE_SECONDS.labels("fetch").observe(time.perf_counter() - started)
 

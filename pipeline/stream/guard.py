@@ -19,20 +19,12 @@ M = TypeVar("M", bound=Contract)
 Step = Callable[[M, datetime], Awaitable[None]]
 Origin = Callable[[M], tuple[str, str]]
 log = structlog.get_logger(__name__)
-DETAIL_CHARS = 2000
 
 
 async def send_dead_letter(
     topic: Any, *, stage: Stage, trace_id: str, source: str, reason: str, detail: str | None = None
 ) -> None:
-    letter = DeadLetter.create(
-        trace_id=trace_id,
-        stage=stage,
-        source=source,
-        reason=reason,
-        detail=detail[:DETAIL_CHARS] if detail else None,
-        failed_at=datetime.now(UTC),
-    )
+    letter = DeadLetter.create(trace_id=trace_id, stage=stage, source=source, reason=reason, detail=detail)
     metrics.DEAD_LETTERS.labels(stage).inc()
     await topic.send(key=trace_id.encode(), value=letter)
 
