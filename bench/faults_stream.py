@@ -14,7 +14,7 @@ then reads the output topics from their start with read_committed and counts:
 Faults: ``none``; ``kill`` (SIGKILL of the stream worker at --at seconds, a new one --gap seconds
 later); ``term`` (SIGTERM, a new one once it exited); ``join`` (a second stream worker at --at).
 
-    python bench/faults_stream.py /work/data/corpus/aeb --fault kill --at 10
+    python bench/faults_stream.py PATH/TO/article-extraction-benchmark/html --fault kill --at 10
     python bench/faults_stream.py DIR... --fault none kill term join   # one run each, one table
 
 The broker is the one the environment names (NEWS_INGEST_BOOTSTRAP_SERVERS, or the local broker on
