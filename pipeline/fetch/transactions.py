@@ -35,6 +35,10 @@ from pipeline.topology import Topology
 log = structlog.get_logger(__name__)
 RETRY_FIRST_S = 0.25
 RETRY_MAX_S = 5.0
+# every transactional call is bounded (sending offsets without a timeout can wait forever on a
+# coordinator that keeps answering "concurrent transactions"); a call that times out is resumed
+# by calling it again, as librdkafka documents
+CALL_TIMEOUT_S = 10.0
 # errors neither retriable nor abortable nor fatal, in a row, that leave the producer stuck
 MAX_UNCLASSIFIED = 10
 
@@ -142,7 +146,7 @@ class Committer:
 
     def _abort(self) -> None:
         try:
-            self.producer.abort_transaction()
+            self.producer.abort_transaction(CALL_TIMEOUT_S)
         except KafkaException as exc:
             if exc.args[0].code() != KafkaError._STATE:
                 raise
@@ -162,10 +166,11 @@ class Committer:
                 self._produce(batch)
             if not self.sent and batch.offsets:
                 positions = [TopicPartition(t, p, offset) for (t, p), offset in batch.offsets.items()]
-                self.producer.send_offsets_to_transaction(positions, self.consumer.consumer_group_metadata())
+                metadata = self.consumer.consumer_group_metadata()
+                self.producer.send_offsets_to_transaction(positions, metadata, CALL_TIMEOUT_S)
             self.sent = True
             self.phase = "committing"
-        self.producer.commit_transaction()
+        self.producer.commit_transaction(CALL_TIMEOUT_S)
         self.phase, self.produced, self.sent = "idle", False, False
 
     def _produce(self, batch: Batch) -> None:
