@@ -148,4 +148,4 @@ def _band_origin(item: BandProbe) -> tuple[str, str]:
 
 
 def _decide_origin(item: DecideMessage) -> tuple[str, str]:
-    return item.article_id, item.article.source if item.article else item.article_id
+    return (item.article.trace_id, item.article.source) if item.article else (item.article_id, item.article_id)
