@@ -74,8 +74,9 @@ def as_result(topology: Topology, message: Message) -> tuple[str, ProcessResult]
             dedup=done.dedup,
             datestamp=done.datestamp,
             claims=done.claims,
+            errors=done.errors,
         )
-        return done.article.trace_id, result.model_copy(update={"errors": done.errors})
+        return done.article.trace_id, result
     if topic == topology.name("duplicates"):
         verdict = decode(DedupVerdict, message.value())
         return verdict.trace_id, ProcessResult(

@@ -18,7 +18,6 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -73,16 +72,6 @@ def is_paragraph(key: str) -> bool:
     return key.split(SEP, 2)[1:2] == ["p"]
 
 
-@dataclass(frozen=True)
-class Learnt:
-    """What one page did to the memory: the paragraphs known as boilerplate, whether the page was a
-    new article (else a copy of one already counted), and the text of each counted paragraph key."""
-
-    known: set[str]
-    new_article: bool
-    texts: dict[str, str]
-
-
 class BoilerplateMemory:
     """Counts, per site, the distinct articles each paragraph was seen on."""
 
@@ -94,7 +83,6 @@ class BoilerplateMemory:
         keep_texts: bool = False,
         on_fallback: Callable[[], None] | None = None,
     ) -> None:
-        self.fallbacks = 0
         self.on_fallback = on_fallback
         self.store = store
         self.min_articles = min_articles
@@ -109,7 +97,7 @@ class BoilerplateMemory:
         marks = [SEP.join((site, "a", key)) for key in band_keys(values, _IDENTITY)]
         return marks, sum(1 for mark in marks if mark in self.store) >= SAME_ARTICLE_BANDS
 
-    def learn(self, site: str, paragraphs: list[str]) -> Learnt:
+    def known(self, site: str, paragraphs: list[str]) -> set[str]:
         """Count a page's paragraphs unless it is an article already counted; the paragraphs then
         known as the site's boilerplate (the ``min_articles``-th article carrying one is the first
         to find it known)."""
@@ -128,12 +116,11 @@ class BoilerplateMemory:
                 if self.texts is not None:
                     self.texts.update(texts)
             known = {p for p, key in keys.items() if self.store.get(key, 0) >= self.min_articles}
-        return Learnt(known, not copy, texts)
+        return known
 
     def fell_back(self, found: T) -> T:
         """Count a page the memory would have left without a body, which keeps ``found``: its text
         as extracted without the memory."""
-        self.fallbacks += 1
         if self.on_fallback is not None:
             self.on_fallback()
         return found
@@ -142,9 +129,6 @@ class BoilerplateMemory:
         with self._lock:
             texts, self.texts = self.texts or {}, {} if self.texts is not None else None
         return texts
-
-    def known(self, site: str, paragraphs: list[str]) -> set[str]:
-        return self.learn(site, paragraphs).known
 
     def filter_page(self, site: str, paragraphs: list[str]) -> list[str]:
         """The paragraphs not known as the site's boilerplate."""
