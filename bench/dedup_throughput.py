@@ -7,9 +7,9 @@ Usage: .venv/bin/python bench/dedup_throughput.py [--articles 2000] [--stored 20
 - judging: the whole offline dedup step (URL, content hash, LSH probe of every band, verdict)
   with dict stores, on originals then their near copies; median of ``--runs``.
 - memory: ``--stored`` signatures (random MinHash values: distinct articles) put into the band
-  store the way the Faust memory store holds them (Python objects), measured with tracemalloc
+  store the way the stream worker's tables hold them (Python objects), measured with tracemalloc
   and scaled to 1M; the JSON bytes they take in the changelog; and, when rocksdict is installed
-  (faust-streaming's rocksdb:// store), the same entries written to RocksDB: rate and disk size.
+  (an on-disk store, for comparison), the same entries written to RocksDB: rate and disk size.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Usage: .venv/bin/python bench/differential.py PATH... [--timeout 900]
 
 Runs the corpus through ``process`` (in process, dicts), then through the local broker with one
-fetch worker and one Faust worker (``replay``), and compares each document's outcome: dead letter
+fetch worker and one stream worker (``replay``), and compares each document's outcome: dead letter
 reason, or article id, verdict, publication date, date expressions, claim ids and failed steps.
 A document whose outcome differs only because the stream kept another copy of the same content
 (arrival order) is listed as ``order``; every other difference is listed in full.

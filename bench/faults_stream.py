@@ -1,6 +1,6 @@
-"""Faults of the Faust stream worker, counted from the output topics by id.
+"""Faults of the stream worker, counted from the output topics by id.
 
-Starts a fetch worker and a Faust worker on a fresh topic prefix, publishes a corpus as captures,
+Starts a fetch worker and a stream worker on a fresh topic prefix, publishes a corpus as captures,
 applies one fault to the stream worker, waits until every document came out (or the timeout),
 then reads the output topics from their start with read_committed and counts:
 
@@ -12,7 +12,10 @@ then reads the output topics from their start with read_committed and counts:
   processed twice through dedup meets its own first pass).
 
 Faults: ``none``; ``kill`` (SIGKILL of the stream worker at --at seconds, a new one --gap seconds
-later); ``term`` (SIGTERM, a new one once it exited); ``join`` (a second stream worker at --at).
+later); ``term`` (SIGTERM, a new one once it exited); ``join`` (a second stream worker at --at);
+``fetch-kill`` (SIGKILL of the fetch worker, a new one --gap seconds later); ``freeze`` (the local
+broker stopped with SIGSTOP for 20 s); ``restart`` (the local broker stopped, started again 15 s
+later). A worker that exits is started again, as the local runner does.
 
     python bench/faults_stream.py PATH/TO/article-extraction-benchmark/html --fault kill --at 10
     python bench/faults_stream.py DIR... --fault none kill term join   # one run each, one table
@@ -24,6 +27,7 @@ NEWS_INGEST_BROKER_PORT, started if it is not running). Every run's topics are d
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -48,7 +52,7 @@ from pipeline.runner import start_process, stop_process
 from pipeline.stall import STALL_EXIT_CODE
 from pipeline.topology import Role, Topology
 
-FAULTS = ("none", "kill", "term", "join")
+FAULTS = ("none", "kill", "term", "join", "fetch-kill", "freeze", "restart")
 
 
 @dataclass
@@ -190,7 +194,28 @@ def count(settings: Settings, topology: Topology, traced: set[str], outcome: Out
     outcome.dead_letters = len(dead & traced)
 
 
-def run_one(base: Settings, paths: list[Path], fault: str, args: argparse.Namespace) -> Outcome:
+def outage(fault: str, broker: LocalBroker | None, notes: list[str]) -> None:
+    pid = broker.pid() if broker is not None else None
+    if broker is None or pid is None:
+        notes.append(f"{fault}: needs the local broker, skipped")
+        return
+    if fault == "freeze":
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            time.sleep(20)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+    else:
+        stopped = time.monotonic()
+        broker.stop()
+        time.sleep(max(0.0, 15 - (time.monotonic() - stopped)))
+        broker.start()
+    notes.append(f"{fault} fired")
+
+
+def run_one(
+    base: Settings, paths: list[Path], fault: str, args: argparse.Namespace, broker: LocalBroker | None
+) -> Outcome:
     prefix = f"faults-{fault}-{uuid.uuid4().hex[:8]}."
     log_dir = Path(tempfile.mkdtemp(prefix=f"faults-{fault}-"))
     settings = base.model_copy(update={"topic_prefix": prefix, "cache_dir": log_dir / "cache"})
@@ -210,12 +235,21 @@ def run_one(base: Settings, paths: list[Path], fault: str, args: argparse.Namesp
         while time.monotonic() < deadline:
             elapsed = time.monotonic() - started
             if not fired and elapsed >= args.at:
-                fire(fault, stream, args.gap, outcome.notes)
+                if fault == "fetch-kill":
+                    fetch.send_signal(signal.SIGKILL)
+                    fetch.wait(30)
+                    time.sleep(args.gap)
+                    fetch = start_process("fetch", settings, log_dir / "fetch.log")
+                    outcome.notes.append("fetch-kill fired")
+                elif fault in ("freeze", "restart"):
+                    outage(fault, broker, outcome.notes)
+                else:
+                    fire(fault, stream, args.gap, outcome.notes)
                 fired = True
             stream.check(outcome.notes)
             if fetch.poll() is not None:
-                outcome.notes.append(f"fetch worker exited with {fetch.returncode}")
-                break
+                outcome.notes.append(f"fetch worker exited with {fetch.returncode}, started again")
+                fetch = start_process("fetch", settings, log_dir / "fetch.log")
             if fired and elapsed > args.at + args.gap and _all_out(settings, topology, traced):
                 break
             time.sleep(args.poll)
@@ -287,7 +321,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--session-timeout", type=float, default=6.0)
     parser.add_argument("--keep-topics", action="store_true")
-    parser.add_argument("--exactly-once", action="store_true", help="the stream worker in transactions")
     args = parser.parse_args(argv)
 
     base = Settings()
@@ -298,15 +331,16 @@ def main(argv: list[str] | None = None) -> int:
             "stall_after_s": 60.0,
             "watchdog_interval_s": 5.0,
             "metrics_port": 0,
-            "stream_exactly_once": args.exactly_once,
         }
     )
+    broker = None
     if base.bootstrap_servers is None:
-        LocalBroker.from_settings(base).start()
+        broker = LocalBroker.from_settings(base)
+        broker.start()
     base = base.model_copy(update={"bootstrap_servers": base.bootstrap})
     outcomes = []
     for fault in args.fault:
-        outcome = run_one(base, args.paths, fault, args)
+        outcome = run_one(base, args.paths, fault, args, broker)
         outcomes.append(outcome)
         print(f"{fault}: " + "; ".join(outcome.notes), file=sys.stderr, flush=True)
     print(table(outcomes))

@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/soak.py PATH... --minutes 10 [--fault-every 45] [-
 
 Each round publishes the corpus again as a new variation: exact copies under new names, edited
 copies (a sentence added), and re-fetches (the same files again). Every ``--fault-every`` seconds
-one fault fires, in turn: kill -9 of a Faust worker, kill -9 of a fetch worker, SIGTERM of a Faust
+one fault fires, in turn: kill -9 of a stream worker, kill -9 of a fetch worker, SIGTERM of a stream
 worker (the local runner starts each again), the broker frozen for 20 s (SIGSTOP, SIGCONT). At
 the end it prints the accounting, counted from the topics by id with read_committed: documents in,
 out, duplicates, dead letters by reason, lost (a document with no output), doubled (an article id

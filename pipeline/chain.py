@@ -3,7 +3,7 @@
 Each step is a pure function over models, and each stateful step takes its store as a parameter.
 ``run`` takes one document through the whole chain with the stores it is given (dicts in
 ``news-ingest process``); the stream runs the same steps, the fetch workers extracting with the
-boilerplate memory kept on a compacted topic and the Faust agents deduplicating, enriching and
+boilerplate memory kept on a compacted topic and the stream agents deduplicating, enriching and
 following stories over tables. So offline and stream agree by construction.
 
 Degrade, don't drop: an enrichment step that fails leaves its part of the result empty and records

@@ -177,16 +177,13 @@ def _service_settings() -> Settings:
 
 @app.command()
 def worker() -> None:
-    """Run a Faust worker: the dedup, date-stamp and claims agents."""
-    import faust
-
-    from pipeline.stream.app import build_app
-    from pipeline.stream.exactly_once import ensure_changelogs
+    """Run a stream worker: the dedup, enrich and stories agents."""
+    from pipeline.stream import app as stream_app
+    from pipeline.stream import runtime
 
     settings = _service_settings()
-    stream = build_app(settings)
-    ensure_changelogs(stream, settings)
-    faust.Worker(stream, loglevel="info").execute_from_commandline()
+    agents, timers = stream_app.build(settings)
+    runtime.run(settings, agents, timers)
 
 
 @app.command()
@@ -242,8 +239,8 @@ def sources_remove(url: str, file: SourcesPath = None) -> None:
 def schedule(file: SourcesPath = None) -> None:
     """Run the scheduler: poll the sources, publish new entry URLs to news.fetch."""
     from pipeline.fetch.schedule_service import run
-    from pipeline.fetch.worker import stop_on_signals
     from pipeline.kafka.admin import ensure_topics
+    from pipeline.stopping import stop_on_signals
     from pipeline.topology import Topology
 
     settings = Settings()

@@ -47,15 +47,9 @@ class Settings(BaseSettings):
     topic_prefix: str = Field("", description="prepended to every topic and group name")
     partitions: int = Field(6, ge=1, description="partitions of every partitioned topic")
     app_id: str = "news-ingest"
-    store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
     session_timeout_s: float = Field(10.0, gt=0, description="consumer group session timeout")
     stall_after_s: float = Field(
         300.0, ge=0, description="a stream worker whose partitions wait this long without progress exits; 0 disables"
-    )
-    stream_exactly_once: bool = Field(
-        False,
-        description="the stream in Kafka transactions (read_committed, records and offsets of an event committed "
-        "together); still loses or doubles a few documents in fault runs, see bench/faults_stream.py",
     )
     watchdog_interval_s: float = Field(15.0, gt=0, description="how often the stream worker checks it is progressing")
     metrics_port: int = Field(0, ge=0, description="port of /metrics; 0 disables it")

@@ -161,7 +161,7 @@ class Workers:
 def running_workers(
     settings: Settings, log_dir: Path, *, fetch_workers: int = 1, stream_workers: int = 1
 ) -> Iterator[Workers]:
-    """Fetch workers and Faust workers running for the duration of the block.
+    """Fetch workers and stream workers running for the duration of the block.
 
     With metrics on, worker i serves /metrics on settings.metrics_port + i (fetch workers first).
     """

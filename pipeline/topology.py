@@ -169,7 +169,7 @@ class Topology:
         return {**self.spec(role).config(), **self.size_config()}
 
     def size_config(self) -> dict[str, str]:
-        """What lets a topic take the largest message (the Faust tables' changelogs take it too)."""
+        """What lets a topic take the largest message (the stream tables' changelogs take it too)."""
         return {"max.message.bytes": str(self.max_message_bytes)}
 
     def all(self) -> list[tuple[str, int, TopicSpec]]:

@@ -32,7 +32,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
 
 @pytest.fixture
 def settings(broker: LocalBroker, tmp_path: Path) -> Settings:
-    """Settings of a fresh deployment: its own topics, groups and Faust app id."""
+    """Settings of a fresh deployment: its own topics, groups and app id."""
     config = Settings(
         bootstrap_servers=broker.bootstrap,
         topic_prefix=f"t{uuid.uuid4().hex[:10]}.",

@@ -1,7 +1,7 @@
 """Dedup: exact duplicates (canonical URL, normalized-text hash) and near duplicates (MinHash-LSH).
 
 Every step is a pure function over mappings, so ``news-ingest process`` runs them with dicts and
-the stream with Faust tables, one agent per step, repartitioned so that candidates meet.
+the stream with stream tables, one agent per step, repartitioned so that candidates meet.
 """
 
 from pipeline.dedup.bands import Candidate, Member, earliest_match, probe

@@ -2,7 +2,7 @@
 
 A bucket is a list of ``[article_id, order, fingerprint, seen_at]`` entries, capped in size and
 pruned of entries older than the window whenever it is touched; the store is a mapping keyed by
-band key (a dict offline, a Faust table co-partitioned with the band topic in the stream).
+band key (a dict offline, a stream table co-partitioned with the band topic in the stream).
 """
 
 from __future__ import annotations

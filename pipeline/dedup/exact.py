@@ -1,6 +1,6 @@
 """Exact duplicates: the canonical URL seen again, or the normalized-text hash seen before.
 
-Both checks take their store as a mapping (a dict offline, a Faust table in the stream). An entry
+Both checks take their store as a mapping (a dict offline, a table in the stream). An entry
 remembers the ``extracted_at`` of the article that made it, so the same message processed twice
 (a worker restarted before it committed) gets the same answer instead of being its own duplicate.
 """

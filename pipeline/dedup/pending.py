@@ -1,6 +1,6 @@
 """Collecting an article and the candidates of all its bands before deciding on it.
 
-The store is keyed by article_id (a dict offline, a Faust table in the stream). While an article
+The store is keyed by article_id (a dict offline, a table in the stream). While an article
 is in flight its entry holds what has arrived; once decided, only the decision is kept (until the
 sweep drops it after the window), so a later-ranked article asked about it can say whether it was
 published as unique.

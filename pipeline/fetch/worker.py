@@ -12,7 +12,6 @@ producer fenced) ends the worker.
 from __future__ import annotations
 
 import asyncio
-import signal
 import threading
 import time
 import uuid
@@ -31,9 +30,10 @@ from pipeline.fetch.pages import Output, PageFetch, dead_letter, extract_counted
 from pipeline.fetch.politeness import HostGate
 from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.ssrf import Resolver, system_resolver
-from pipeline.fetch.transactions import RETRY_FIRST_S, Batch, Committer, TransactionFatal
 from pipeline.kafka import clients
+from pipeline.kafka.transactions import RETRY_FIRST_S, Batch, Committer, TransactionFatal
 from pipeline.models import Capture, FetchRequest, stable_id
+from pipeline.stopping import stop_on_signals
 from pipeline.topology import Role, Topology
 
 log = structlog.get_logger(__name__)
@@ -214,13 +214,6 @@ async def _serve(
             follower.close()
             consumer.close()
     log.info("fetch worker stopped")
-
-
-def stop_on_signals() -> threading.Event:
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    return stop
 
 
 __all__ = ["GROUP", "FetchLoop", "handle", "run"]

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 
 import structlog
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
@@ -114,5 +114,37 @@ def read_to_end(
                 pending.discard(int(message.partition() or 0))
         if pending:
             log.warning("topic not read to its end", topic=topic, partitions=sorted(pending))
+    finally:
+        consumer.close()
+
+
+def read_partitions(
+    settings: Settings, partitions: list[TopicPartition], deadline: float, group: str
+) -> Iterator[Message]:
+    """Every committed record of these partitions, from their start to their end as it is now,
+    including whatever transaction is still open there: a read_committed reader stops at the
+    first open one, so this waits until it commits or aborts. TimeoutError past deadline (a
+    ``time.monotonic()``)."""
+    consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
+    try:
+        ends = {}
+        for tp in partitions:
+            _, high = consumer.get_watermark_offsets(tp, timeout=max(1.0, deadline - time.monotonic()))
+            if high > 0:
+                ends[(tp.topic, tp.partition)] = high
+        consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in ends])
+        while ends:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
+            message = consumer.poll(0.5)
+            if message is None:
+                continue
+            error = message.error()
+            if error is None:
+                yield message
+            elif error.code() == KafkaError._PARTITION_EOF:
+                where = (str(message.topic()), int(message.partition() or 0))
+                if where in ends and int(message.offset() or 0) >= ends[where]:
+                    del ends[where]
     finally:
         consumer.close()

@@ -4,7 +4,7 @@ score = (weight of the article's top terms that the story also has) / (weight of
         x 0.5 ** (days between the article and the story's span / half-life)
 The article joins the best story at or above the threshold, else it opens a story of its own. A story
 keeps the most frequent terms of all its articles, so a thread can drift as the news moves on. An
-article without a date is not discounted. The store is a mapping (a dict offline, a Faust table in
+article without a date is not discounted. The store is a mapping (a dict offline, a stream table in
 the stream) holding one JSON value per story under ``story:<id>``; past ``max_stories`` the least
 recently joined story is dropped.
 """

@@ -1,1 +1,1 @@
-"""The Faust app: dedup, date-stamp and claims agents chained through topics."""
+"""The stream worker: dedup, enrich and stories agents chained through topics, in Kafka transactions."""

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import faust
-
 from pipeline import metrics
 from pipeline.chain import enrich
 from pipeline.models import UniqueArticle
-from pipeline.stream.app import StreamTopics
-from pipeline.stream.guard import article_origin, guarded
+from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 
 
-def register(app: faust.App, topics: StreamTopics) -> None:
-    claims, enriched = topics("claims"), topics("enriched")
+def step(item: UniqueArticle, now: datetime, out: Outbox) -> None:
+    result = enrich(item, now=now)
+    for error in result.errors:
+        metrics.ENRICH_ERRORS.labels(error.step).inc()
+    metrics.DATESTAMP_STAMPS.labels(result.datestamp.source).inc()
+    metrics.CLAIMS_ARTICLES.inc()
+    metrics.CLAIMS_FOUND.inc(len(result.claims))
+    for claim in result.claims:
+        out.send("claims", claim.claim_id, claim)
+    out.send("enriched", result.article.article_id, result)
 
-    async def step(item: UniqueArticle, now: datetime) -> None:
-        result = enrich(item, now=now)
-        for error in result.errors:
-            metrics.ENRICH_ERRORS.labels(error.step).inc()
-        metrics.DATESTAMP_STAMPS.labels(result.datestamp.source).inc()
-        metrics.CLAIMS_ARTICLES.inc()
-        metrics.CLAIMS_FOUND.inc(len(result.claims))
-        for claim in result.claims:
-            await claims.send(key=claim.claim_id.encode(), value=claim)
-        await enriched.send(key=result.article.article_id.encode(), value=result)
 
-    agent = guarded(UniqueArticle, step, article_origin, stage="claims", dead=topics("deadletter"))
-    app.agent(topics.source("unique"), name="enrich")(agent)
+def agents() -> list[AnyAgent]:
+    return [Agent("enrich", "unique", UniqueArticle, step, article_origin, "claims")]

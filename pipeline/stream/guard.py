@@ -1,63 +1,114 @@
-"""Every agent's loop: each message decoded inside a guard, its step run there with every send it
-makes, and any failure turned into a dead letter with the reason. So a poison record (not JSON,
-the wrong shape, an unknown ``schema_version``, an empty value or a tombstone) or a bug costs one
-message, never the agent, and nothing leaves a stage unaccounted for."""
+"""Every agent's handling of one message: decoded inside a guard, its step run there with every send
+it makes, and any failure turned into a dead letter with the reason. So a poison record (not JSON,
+the wrong shape, an unknown ``schema_version``, an empty value or a tombstone), an output over the
+message limit, or a bug costs one message, never the worker, and nothing leaves a stage unaccounted
+for. What a failed step sent before it failed is discarded with it."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 import structlog
 
 from pipeline import metrics
-from pipeline.codec import DecodeError, decode
+from pipeline.codec import DecodeError, decode, encode
 from pipeline.models import Contract, DeadLetter, Stage, stable_id
+from pipeline.stream.state import Table
+from pipeline.topology import Role
 
 M = TypeVar("M", bound=Contract)
-Step = Callable[[M, datetime], Awaitable[None]]
-Origin = Callable[[M], tuple[str, str]]
 log = structlog.get_logger(__name__)
 
 
-async def send_dead_letter(
-    topic: Any, *, stage: Stage, trace_id: str, source: str, reason: str, detail: str | None = None
-) -> None:
+class MessageTooLarge(ValueError):
+    """An output that the broker would refuse."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    role: Role
+    key: bytes
+    value: bytes
+
+
+class Outbox:
+    """What the message being handled sends, encoded and checked against the message limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sent: list[Sent] = []
+
+    def send(self, role: Role, key: str, value: Contract) -> None:
+        data = encode(value)
+        if len(data) + len(key) > self.limit:
+            raise MessageTooLarge(f"a {type(value).__name__} of {len(data)} bytes, over the {self.limit}-byte limit")
+        self.sent.append(Sent(role, key.encode(), data))
+
+    def take(self) -> list[Sent]:
+        sent, self.sent = self.sent, []
+        return sent
+
+
+Step = Callable[[M, datetime, Outbox], None]
+Origin = Callable[[M], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Agent(Generic[M]):
+    """One stage step over one topic: ``origin`` names the (trace id, source) of an item's dead
+    letter; ``table``, when given, is its state, partitioned as the topic."""
+
+    name: str
+    source: Role
+    model: type[M]
+    step: Step[M]
+    origin: Origin[M]
+    stage: Stage
+    table: Table | None = None
+
+
+AnyAgent = Agent[Any]
+
+
+def dead_letter(*, stage: Stage, trace_id: str, source: str, reason: str, detail: str | None = None) -> Sent:
     letter = DeadLetter.create(trace_id=trace_id, stage=stage, source=source, reason=reason, detail=detail)
     metrics.DEAD_LETTERS.labels(stage).inc()
-    await topic.send(key=trace_id.encode(), value=letter)
+    return Sent("deadletter", trace_id.encode(), encode(letter))
 
 
-def guarded(model: type[M], step: Step[M], origin: Origin[M], *, stage: Stage, dead: Any) -> Callable[[Any], Any]:
-    """An agent over a topic of raw values: decode each as ``model`` and run ``step`` on it;
-    ``origin`` names the (trace id, source) of the item's dead letter."""
-
-    async def agent(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            where = f"{message.topic}[{message.partition}]@{message.offset}"
-            try:
-                item = decode(model, event.value)
-            except DecodeError as exc:
-                log.warning("undecodable message", where=where, error=str(exc)[:200])
-                trace = stable_id(str(message.topic), str(message.partition), str(message.offset))
-                await send_dead_letter(
-                    dead, stage="stream", trace_id=trace, source=where, reason="undecodable message", detail=str(exc)
-                )
-                continue
-            try:
-                await step(item, datetime.now(UTC))
-            except Exception as exc:  # noqa: BLE001 - one bad message never stops the agent
-                trace, source = origin(item)
-                log.exception("stage failed", stage=stage, source=source, where=where)
-                reason = f"{stage} failed: {type(exc).__name__}"
-                await send_dead_letter(dead, stage=stage, trace_id=trace, source=source, reason=reason, detail=str(exc))
-
-    return agent
+def handle(
+    agent: Agent[Any], value: bytes | None, at: tuple[str, int, int], now: datetime, outbox: Outbox
+) -> list[Sent]:
+    """Everything the message at (topic, partition, offset) sends: its step's outputs, or one dead
+    letter (never raises)."""
+    topic, partition, offset = at
+    where = f"{topic}[{partition}]@{offset}"
+    try:
+        item = decode(agent.model, value)
+    except DecodeError as exc:
+        log.warning("undecodable message", where=where, error=str(exc)[:200])
+        trace = stable_id(topic, str(partition), str(offset))
+        return [
+            dead_letter(stage="stream", trace_id=trace, source=where, reason="undecodable message", detail=str(exc))
+        ]
+    try:
+        agent.step(item, now, outbox)
+        return outbox.take()
+    except Exception as exc:  # noqa: BLE001 - one bad message never stops the worker
+        outbox.take()
+        trace, source = agent.origin(item)
+        log.exception("stage failed", stage=agent.stage, source=source, where=where)
+        reason = f"{agent.stage} failed: {type(exc).__name__}"
+        return [dead_letter(stage=agent.stage, trace_id=trace, source=source, reason=reason, detail=str(exc))]
 
 
 def article_origin(item: Any) -> tuple[str, str]:
     """The trace id and source of anything that carries an article (or is one)."""
     article = getattr(item, "article", item)
     return str(article.trace_id), str(article.source)
+
+
+__all__ = ["Agent", "AnyAgent", "MessageTooLarge", "Outbox", "Sent", "article_origin", "dead_letter", "handle"]

@@ -21,7 +21,7 @@ from tests.seeds import SEEDS_DIR
 
 pytestmark = pytest.mark.integration
 
-# every topic an agent of the Faust app or a fetch worker consumes
+# every topic an agent of the stream worker or a fetch worker consumes
 READ: tuple[Role, ...] = (
     "captures",
     "fetch",

@@ -1,4 +1,4 @@
-"""A Faust worker forgets dedup state older than the window without waiting for its keys to be
+"""A stream worker forgets dedup state older than the window without waiting for its keys to be
 touched again, and the seeds replayed after the window are new articles, not duplicates."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_state_older_than_the_window_is_swept_and_forgotten(settings: Settings, 
     settings = settings.model_copy(
         update={"dedup_window_days": window_s / 86400, "dedup_sweep_interval_s": 1.0, "metrics_port": port}
     )
-    stream_port = port + 1  # the fetch worker serves on the first port, the Faust worker on the next
+    stream_port = port + 1  # the fetch worker serves on the first port, the stream worker on the next
     with running_workers(settings, tmp_path / "logs") as workers:
         first = replay([SEEDS_DIR], settings, timeout_s=240, health_check=workers.check)
         assert (first.articles, first.duplicates) == (5, 0)

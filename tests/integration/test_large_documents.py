@@ -44,5 +44,5 @@ def test_a_9_mib_capture_comes_out_whole_and_an_11_mib_one_is_a_dead_letter(sett
     assert len(done.claims) > 1000
     enriched = read_topic(settings, Topology.from_settings(settings).name("enriched"), EnrichedArticle, count=1)
     assert [e.article.article_id for e in enriched] == [done.article.article_id]
-    # Larger than any limit the clients had before (1 MB in Faust, 16 MiB in confluent-kafka).
+    # Larger than any limit the clients had before (1 MB in aiokafka, 16 MiB in confluent-kafka).
     assert 16 * MIB < len(encode(enriched[0])) <= settings.max_message_bytes

@@ -32,7 +32,7 @@ scrape_configs:
 
 @pytest.fixture
 def metrics_settings(settings: Settings) -> Settings:
-    """Two adjacent free ports: the fetch worker serves on the first, the Faust worker on the next."""
+    """Two adjacent free ports: the fetch worker serves on the first, the stream worker on the next."""
     port = free_port_pair()
     return settings.model_copy(update={"metrics_port": port, "watchdog_interval_s": 1.0})
 

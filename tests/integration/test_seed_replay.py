@@ -1,4 +1,4 @@
-"""The seed corpus through the real broker, a fetch worker and a Faust worker."""
+"""The seed corpus through the real broker, a fetch worker and a stream worker."""
 
 from __future__ import annotations
 

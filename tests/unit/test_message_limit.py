@@ -46,14 +46,24 @@ def test_every_topic_takes_the_limit(settings: Settings) -> None:
     assert topology.config("claims")["cleanup.policy"] == "compact,delete"
 
 
-def test_the_faust_app_and_its_tables_changelogs_take_the_limit(settings: Settings) -> None:
-    from pipeline.stream.app import build_app
+def test_the_stream_tables_changelogs_take_the_limit(settings: Settings) -> None:
+    from pipeline.stream import app, runtime
 
-    app = build_app(settings)
-    limit = settings.max_message_bytes
-    assert (app.conf.producer_max_request_size, app.conf.consumer_max_fetch_size) == (limit, limit)
-    tables = list(app.tables.values())
-    assert tables
-    assert {t.name: t.changelog_topic.config["max.message.bytes"] for t in tables} == {
-        t.name: str(limit) for t in tables
-    }
+    agents, _ = app.build(settings)
+    tables = [agent.table for agent in agents if agent.table is not None]
+    assert len(tables) == 5
+    topology = Topology.from_settings(settings)
+    limits = {runtime.changelog_config(topology, table)["max.message.bytes"] for table in tables}
+    assert limits == {str(settings.max_message_bytes)}
+
+
+def test_a_stream_output_over_the_limit_is_refused_before_kafka_sees_it() -> None:
+    from pipeline.models import DeadLetter
+    from pipeline.stream.guard import MessageTooLarge, Outbox
+
+    letter = DeadLetter.create(trace_id="t", stage="stream", source="s", reason="r")
+    outbox = Outbox(limit=200)
+    outbox.send("deadletter", "t", letter)
+    with pytest.raises(MessageTooLarge, match="200-byte limit"):
+        outbox.send("deadletter", "t", letter.model_copy(update={"reason": "x" * 300}))
+    assert len(outbox.take()) == 1

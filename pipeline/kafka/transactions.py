@@ -1,4 +1,4 @@
-"""Committing a fetch worker's released outputs and offsets in one Kafka transaction, through outages.
+"""Committing a worker's released outputs and offsets in one Kafka transaction, through outages.
 
 A released batch is held until a transaction carrying it commits; the worker takes no new
 batch meanwhile. What a failed call means follows librdkafka's error classes:
@@ -10,6 +10,8 @@ batch meanwhile. What a failed call means follows librdkafka's error classes:
   visible to read_committed readers, so nothing is doubled;
 - fatal (this producer fenced): :class:`TransactionFatal`; the worker ends and its supervisor
   starts a new one, which redoes whatever was not committed.
+
+The fetch worker and the stream worker both commit through it.
 
 Partitions taken away by a rebalance leave the held batch; if their outputs were already in an
 open transaction it is aborted first. A commit already under way cannot be aborted: it is
@@ -33,6 +35,7 @@ from pipeline.models import BoilerplateCount
 from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
+PARTITION_UA = -1  # librdkafka: no partition given, the partitioner picks one
 RETRY_FIRST_S = 0.25
 RETRY_MAX_S = 5.0
 # every transactional call is bounded (sending offsets without a timeout can wait forever on a
@@ -47,17 +50,29 @@ class TransactionFatal(RuntimeError):
     """The producer can make no more transactions (fenced, or another fatal error)."""
 
 
+@dataclass(frozen=True)
+class Record:
+    """A message encoded already, to an explicit partition when one is given (a changelog's)."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    partition: int | None = None
+
+
 @dataclass
 class Batch:
-    """What one transaction must carry: outputs and next offsets per partition, and the
-    boilerplate counts changed while they were made (latest values, so carrying them again is harmless)."""
+    """What one transaction must carry: outputs (payloads by role, or encoded records) and next
+    offsets per partition, and the boilerplate counts changed while they were made (latest
+    values, so carrying them again is harmless)."""
 
     outputs: dict[Partition, list[Output]]
     offsets: dict[Partition, int]
     counts: dict[str, BoilerplateCount] = field(default_factory=dict)
+    records: dict[Partition, list[Record]] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return sum(len(outs) for outs in self.outputs.values())
+        return sum(len(outs) for outs in self.outputs.values()) + sum(len(rs) for rs in self.records.values())
 
     @property
     def empty(self) -> bool:
@@ -69,6 +84,7 @@ class Batch:
         for partition in partitions:
             held |= self.offsets.pop(partition, None) is not None
             held |= self.outputs.pop(partition, None) is not None
+            held |= self.records.pop(partition, None) is not None
         return held
 
 
@@ -178,6 +194,10 @@ class Committer:
             for outputs in batch.outputs.values():
                 for role, key, payload in outputs:
                     self.producer.produce(self.topology.name(role), key=key.encode(), value=encode(payload))
+            for records in batch.records.values():
+                for record in records:
+                    partition = PARTITION_UA if record.partition is None else record.partition
+                    self.producer.produce(record.topic, key=record.key, value=record.value, partition=partition)
             boilerplate_state.produce_counts(self.producer, self.topology, batch.counts, self.writer)
         except BufferError as exc:
             # part of the batch is in the transaction: only a new one can carry it whole
@@ -193,7 +213,7 @@ class Committer:
         unclassified = not (error.fatal() or error.retriable() or error.txn_requires_abort())
         self._unclassified = self._unclassified + 1 if unclassified else 0
         if error.fatal() or self._unclassified >= MAX_UNCLASSIFIED:
-            log.error("fatal transaction error: this fetch worker ends", error=str(error), code=error.name())
+            log.error("fatal transaction error: this worker ends", error=str(error), code=error.name())
             raise TransactionFatal(str(error)) from exc
         phase = self.phase
         if error.txn_requires_abort() or not error.retriable() or (phase == "open" and not self.produced):
@@ -214,4 +234,4 @@ class Committer:
         )
 
 
-__all__ = ["Batch", "Committer", "TransactionFatal"]
+__all__ = ["Batch", "Committer", "Record", "TransactionFatal"]

@@ -1,0 +1,333 @@
+"""The stream worker: one consumer group over every agent's topic, a consume-transform-produce loop
+in Kafka transactions.
+
+Each poll gives a batch; every message is handled by its topic's agent (``guard.handle``), and
+what the batch sent, the changelog records of the table keys it wrote and the batch's next
+offsets are committed in one transaction (``kafka.transactions``), the offsets with the
+consumer's group metadata, so a worker fenced by a rebalance cannot commit. Readers are
+read_committed. So a worker killed anywhere leaves either all of a batch or none of it, and the
+next owner of its partitions, restoring their tables from the changelogs (after any transaction
+left open there has ended), handles the rest exactly once.
+
+A commit that fails while the broker is away is held and retried, or redone in a new
+transaction, with consumption paused meanwhile; only a fatal error (the producer fenced) or a
+stall ends the worker, and its supervisor starts a new one.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from confluent_kafka import Consumer, KafkaException, Message, TopicPartition
+from confluent_kafka.cimpl import NewTopic
+
+from pipeline import metrics
+from pipeline.config import Settings
+from pipeline.fetch.ledger import Partition
+from pipeline.kafka import clients
+from pipeline.kafka.admin import admin_client, read_partitions
+from pipeline.kafka.transactions import Batch, Committer, Record, TransactionFatal
+from pipeline.stall import STALL_EXIT_CODE, StallDetector
+from pipeline.stopping import stop_on_signals
+from pipeline.stream.guard import AnyAgent, Outbox, handle
+from pipeline.stream.state import Table
+from pipeline.topology import Topology
+
+log = structlog.get_logger(__name__)
+BATCH_MESSAGES = 500
+POLL_S = 0.025
+# an outage shorter than this keeps the open transaction; a worker killed inside one holds back
+# the readers of its partitions this long
+TRANSACTION_TIMEOUT_MS = 60_000
+RESTORE_TIMEOUT_S = 120.0
+CLOSE_TIMEOUT_S = 10.0
+FATAL_EXIT_CODE = 70
+
+
+@dataclass(frozen=True)
+class Timer:
+    interval_s: float
+    run: Callable[[], None]
+
+
+def changelog_topic(settings: Settings, table: Table) -> str:
+    return f"{settings.topic_prefix}{settings.app_id}-{table.name}-changelog"
+
+
+def changelog_config(topology: Topology, table: Table) -> dict[str, str]:
+    return {"cleanup.policy": "compact", **table.config, **topology.size_config()}
+
+
+def ensure_changelogs(settings: Settings, topology: Topology, tables: Iterable[Table], timeout_s: float = 30.0) -> None:
+    """Create the tables' compacted changelog topics, partitioned as the topics their agents read."""
+    admin = admin_client(settings)
+    existing = set(admin.list_topics(timeout=timeout_s).topics)
+    wanted = [
+        NewTopic(
+            changelog_topic(settings, table),
+            num_partitions=settings.partitions,
+            replication_factor=1,
+            config=changelog_config(topology, table),
+        )
+        for table in tables
+        if changelog_topic(settings, table) not in existing
+    ]
+    for name, future in admin.create_topics(wanted).items() if wanted else []:
+        try:
+            future.result(timeout=timeout_s)
+        except Exception as exc:  # noqa: BLE001 - created meanwhile by another worker
+            log.info("changelog topic not created", topic=name, error=str(exc))
+
+
+class Deadman:
+    """Ends the process when the loop has not beaten for limit_s: a librdkafka call that never
+    returns (a transactional call after a broker restart can hang) or a step that never ends."""
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s, self.last = limit_s, time.monotonic()
+        if limit_s > 0:
+            threading.Thread(target=self._watch, name="deadman", daemon=True).start()
+
+    def beat(self) -> None:
+        self.last = time.monotonic()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(min(5.0, self.limit_s / 4))
+            silent = time.monotonic() - self.last
+            if silent > self.limit_s:
+                log.error("stream worker hung: exiting so the supervisor restarts it", silent_s=round(silent))
+                os._exit(STALL_EXIT_CODE)
+
+
+class StreamLoop:
+    def __init__(
+        self, settings: Settings, topology: Topology, agents: list[AnyAgent], consumer: Consumer, committer: Committer
+    ) -> None:
+        self.settings, self.topology, self.consumer, self.committer = settings, topology, consumer, committer
+        self.agents = {topology.name(agent.source): agent for agent in agents}
+        self.tables = {topic: agent.table for topic, agent in self.agents.items() if agent.table is not None}
+        self.changelogs = {topic: changelog_topic(settings, table) for topic, table in self.tables.items()}
+        self.outbox = Outbox(settings.max_message_bytes)
+        self.committed: dict[Partition, int] = {}
+        self.paused = False
+        self.held_paused: set[Partition] = set()
+        self.stalls: StallDetector[Partition] = StallDetector(settings.stall_after_s)
+        self.deadman = Deadman(settings.stall_after_s)
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.agents)
+
+    def process(self, messages: list[Message]) -> Batch:
+        """Handle a batch: every message's outputs and the changelog of what it wrote, by partition."""
+        records: dict[Partition, list[Record]] = {}
+        offsets: dict[Partition, int] = {}
+        for message in messages:
+            if message.error():
+                log.warning("consumer error", error=str(message.error()))
+                continue
+            topic, partition, offset = str(message.topic()), int(message.partition() or 0), int(message.offset() or 0)
+            agent = self.agents[topic]
+            if agent.table is not None:
+                agent.table.use(partition)
+            started = time.perf_counter()
+            sent = handle(agent, message.value(), (topic, partition, offset), datetime.now(UTC), self.outbox)
+            metrics.STAGE_SECONDS.labels(agent.name).observe(time.perf_counter() - started)
+            out = records.setdefault((topic, partition), [])
+            out.extend(Record(self.topology.name(s.role), s.key, s.value) for s in sent)
+            offsets[(topic, partition)] = offset + 1
+            self.deadman.beat()
+        for topic, table in self.tables.items():
+            for change in table.drain():
+                where = records.setdefault((topic, change.partition), [])
+                where.append(Record(self.changelogs[topic], change.key, change.value, change.partition))
+        return Batch(outputs={}, offsets=offsets, records=records)
+
+    def step(self) -> int:
+        """One turn: commit a held batch, or consume and commit a new one; the messages handled."""
+        self.deadman.beat()
+        if self.committer.batch is not None:
+            self._pause(True)
+            # serves rebalances; paused partitions give nothing, and what was fetched before the
+            # pause is read again once consumption resumes
+            self._rewind(self.consumer.consume(num_messages=BATCH_MESSAGES, timeout=POLL_S))
+            self._commit(None)
+            return 0
+        self._pause(False)
+        messages = self.consumer.consume(num_messages=BATCH_MESSAGES, timeout=POLL_S)
+        if not messages:
+            return 0
+        batch = self.process(messages)
+        self._past_markers(batch)
+        self._commit(batch)
+        return len(messages)
+
+    def _past_markers(self, batch: Batch) -> None:
+        """Commit each partition's position, not its last offset + 1: after the last record of a
+        transaction comes its marker, and a commit before it would leave a backlog of one."""
+        read = self.consumer.position([TopicPartition(t, p) for t, p in batch.offsets])
+        for tp in read:
+            where = (str(tp.topic), int(tp.partition))
+            if tp.offset > batch.offsets[where]:
+                batch.offsets[where] = int(tp.offset)
+
+    def _commit(self, batch: Batch | None) -> None:
+        offsets = dict(batch.offsets) if batch is not None else dict(self.committer.batch.offsets)  # type: ignore[union-attr]
+        self.committer.commit(lambda: batch)
+        if self.committer.batch is None:
+            self.committed.update(offsets)
+
+    def _rewind(self, messages: list[Message]) -> None:
+        first: dict[Partition, int] = {}
+        for message in messages:
+            if not message.error():
+                where = (str(message.topic()), int(message.partition() or 0))
+                first[where] = min(first.get(where, int(message.offset() or 0)), int(message.offset() or 0))
+        for (topic, partition), offset in first.items():
+            self.consumer.seek(TopicPartition(topic, partition, offset))
+
+    def _pause(self, pause: bool) -> None:
+        """Pause every assigned partition, or resume every partition paused: librdkafka keeps a
+        partition's pause across a rebalance that takes it away and gives it back."""
+        if pause == self.paused:
+            return
+        assigned = self.consumer.assignment()
+        if pause:
+            self.consumer.pause(assigned)
+            self.held_paused = {(str(tp.topic), int(tp.partition)) for tp in assigned}
+        else:
+            every = self.held_paused | {(str(tp.topic), int(tp.partition)) for tp in assigned}
+            self.consumer.resume([TopicPartition(t, p) for t, p in sorted(every)])
+            self.held_paused = set()
+        self.paused = pause
+        log.info("consumption paused while a commit fails" if pause else "consuming again", partitions=len(assigned))
+
+    def assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """New partitions: their tables restored from the changelogs before any message is handled."""
+        log.info("partitions assigned", partitions=len(partitions))
+        (consumer.pause if self.paused else consumer.resume)(partitions)
+        try:
+            for tp in consumer.committed(partitions, timeout=30) if partitions else []:
+                self.committed[(str(tp.topic), int(tp.partition))] = max(int(tp.offset), 0)
+        except KafkaException as exc:  # only the stall check reads these; it judges them once known
+            log.warning("committed offsets not read", error=str(exc))
+        wanted = [tp for tp in partitions if tp.topic in self.tables]
+        if not wanted:
+            return
+        started = time.monotonic()
+        by_changelog = {self.changelogs[tp.topic]: self.tables[tp.topic] for tp in wanted}
+        for tp in wanted:
+            self.tables[tp.topic].drop([tp.partition])
+        changelog_partitions = [TopicPartition(self.changelogs[tp.topic], tp.partition) for tp in wanted]
+        restored = 0
+        group = f"{self.settings.app_id}-restore"
+        for record in read_partitions(self.settings, changelog_partitions, started + RESTORE_TIMEOUT_S, group):
+            by_changelog[str(record.topic())].restore(
+                int(record.partition() or 0), record.key() or b"null", record.value()
+            )
+            restored += 1
+            if restored % 10_000 == 0:
+                self.deadman.beat()
+        log.info(
+            "tables restored",
+            partitions=[f"{tp.topic}[{tp.partition}]" for tp in wanted],
+            records=restored,
+            seconds=round(time.monotonic() - started, 2),
+        )
+        self.deadman.beat()
+
+    def revoked(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Partitions taken away: what the held batch has of them is dropped (their next owner
+        handles those messages again) and so is their state."""
+        gone = [(str(tp.topic), int(tp.partition)) for tp in partitions]
+        self.committer.drop(gone)
+        for topic, partition in gone:
+            self.committed.pop((topic, partition), None)
+            if topic in self.tables:
+                self.tables[topic].drop([partition])
+
+    def watch(self) -> None:
+        """Backlog gauge, and the stall check on committed offsets: messages waiting on a partition
+        whose committed offset has not moved for ``stall_after_s`` end the worker."""
+        offsets: dict[Partition, tuple[int, int | None]] = {}
+        for tp in self.consumer.assignment():
+            where = (str(tp.topic), int(tp.partition))
+            _, high = self.consumer.get_watermark_offsets(tp, cached=True)  # never blocks
+            if high is None or high < 0:
+                continue
+            done = self.committed.get(where)
+            offsets[where] = (int(high), done)
+        metrics.STREAM_BACKLOG.set(sum(end - done for end, done in offsets.values() if done is not None))
+        if self.settings.stall_after_s <= 0:
+            return
+        stalled = self.stalls.observe(time.monotonic(), offsets)
+        if stalled:
+            log.error("stream stalled: exiting so the supervisor restarts this worker", partitions=stalled)
+            os._exit(STALL_EXIT_CODE)
+
+    def close(self) -> None:
+        deadline = time.monotonic() + CLOSE_TIMEOUT_S
+        while self.committer.batch is not None and time.monotonic() < deadline:
+            self._commit(None)
+            time.sleep(0.1)
+        self.committer.abandon()
+
+
+def run(
+    settings: Settings,
+    agents: list[AnyAgent],
+    timers: list[Timer],
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the agents until stop is set (SIGTERM/SIGINT when none is given)."""
+    stop = stop or stop_on_signals()
+    topology = Topology.from_settings(settings)
+    tables = [agent.table for agent in agents if agent.table is not None]
+    ensure_changelogs(settings, topology, tables)
+    consumer = clients.consumer(
+        settings,
+        settings.app_id,
+        **{"partition.assignment.strategy": "cooperative-sticky", "fetch.wait.max.ms": 25},
+    )
+    producer = clients.producer(
+        settings,
+        **{
+            "transactional.id": f"{settings.topic_prefix}{settings.app_id}-{uuid.uuid4().hex}",
+            "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS,
+        },
+    )
+    producer.init_transactions(60)
+    loop = StreamLoop(settings, topology, agents, consumer, Committer(producer, consumer, topology))
+    consumer.subscribe(loop.topics, on_assign=loop.assigned, on_revoke=loop.revoked, on_lost=loop.revoked)
+    due = {i: time.monotonic() + timer.interval_s for i, timer in enumerate(timers)}
+    watch_at = time.monotonic() + settings.watchdog_interval_s
+    log.info("stream worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix, agents=len(agents))
+    try:
+        while not stop.is_set():
+            loop.step()
+            now = time.monotonic()
+            for i, timer in enumerate(timers):
+                if now >= due[i]:
+                    timer.run()
+                    due[i] = time.monotonic() + timer.interval_s
+            if now >= watch_at:
+                loop.watch()
+                watch_at = now + settings.watchdog_interval_s
+        loop.close()
+    except TransactionFatal as exc:
+        log.error("stream worker stopped by a fatal transaction error", error=str(exc))
+        raise SystemExit(FATAL_EXIT_CODE) from exc
+    finally:
+        consumer.close()
+    log.info("stream worker stopped")
+
+
+__all__ = ["StreamLoop", "Timer", "changelog_config", "changelog_topic", "ensure_changelogs", "run"]

@@ -1,0 +1,96 @@
+"""A stream table: the state of one stateful step, partitioned as the topic its agent reads.
+
+A step sees the table as a mapping over the partition of the message it is handling (the runtime
+selects it), exactly as ``process`` hands it a dict. Writes are remembered as dirty keys until the
+runtime drains them into changelog records of the same transaction as the message's offset, one
+record per key with its latest value, however often the batch wrote it. Pure logic: no Kafka here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+
+@dataclass(frozen=True)
+class ChangelogRecord:
+    partition: int
+    key: bytes
+    value: bytes | None  # None deletes the key (a tombstone)
+
+
+@dataclass
+class Table(MutableMapping[str, Any]):
+    """Values are JSON-compatible and replaced, never changed in place."""
+
+    name: str
+    config: dict[str, str] = field(default_factory=dict)
+    partitions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    current: int = 0
+    _dirty: set[tuple[int, str]] = field(default_factory=set)
+
+    def use(self, partition: int) -> None:
+        self.current = partition
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The current partition's entries, to change without a changelog record (expiry, which the
+        changelog's retention does on the broker)."""
+        return self.partitions.setdefault(self.current, {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self.partitions.get(self.current, {})[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self._dirty.add((self.current, key))
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+        self._dirty.add((self.current, key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self.partitions.get(self.current, {})))
+
+    def __len__(self) -> int:
+        return len(self.partitions.get(self.current, {}))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.partitions.get(self.current, {})
+
+    def held(self) -> set[int]:
+        return set(self.partitions)
+
+    def drain(self) -> list[ChangelogRecord]:
+        """The changelog records of every key written since the last drain."""
+        records = []
+        for partition, key in sorted(self._dirty):
+            entries = self.partitions.get(partition, {})
+            value = orjson.dumps(entries[key]) if key in entries else None
+            records.append(ChangelogRecord(partition, orjson.dumps(key), value))
+        self._dirty.clear()
+        return records
+
+    def restore(self, partition: int, key: bytes, value: bytes | None) -> None:
+        """Apply one changelog record read back from the broker."""
+        entries = self.partitions.setdefault(partition, {})
+        name = orjson.loads(key)
+        if value is None:
+            entries.pop(name, None)
+        else:
+            entries[name] = orjson.loads(value)
+
+    def drop(self, partitions: Iterable[int]) -> None:
+        """Forget partitions no longer this worker's (their next owner restores them)."""
+        for partition in partitions:
+            self.partitions.pop(partition, None)
+            self._dirty = {(p, k) for p, k in self._dirty if p != partition}
+
+    def entries(self) -> int:
+        return sum(len(entries) for entries in self.partitions.values())
+
+
+__all__ = ["ChangelogRecord", "Table"]
