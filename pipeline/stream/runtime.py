@@ -255,16 +255,20 @@ class StreamLoop:
                 self.tables[topic].drop([partition])
 
     def watch(self) -> None:
-        """Backlog gauge, and the stall check on committed offsets: messages waiting on a partition
-        whose committed offset has not moved for ``stall_after_s`` end the worker."""
+        """Backlog gauge, and the stall check: messages waiting on a partition whose progress has not
+        moved for ``stall_after_s`` end the worker. Progress is the committed offset, or the read
+        position where that is further and no commit is held: a read_committed consumer steps over
+        aborted records and transaction markers without a message to commit."""
+        assigned = self.consumer.assignment()
+        read = {} if self.committer.batch is not None else self._positions(assigned)
         offsets: dict[Partition, tuple[int, int | None]] = {}
-        for tp in self.consumer.assignment():
+        for tp in assigned:
             where = (str(tp.topic), int(tp.partition))
             _, high = self.consumer.get_watermark_offsets(tp, cached=True)  # never blocks
             if high is None or high < 0:
                 continue
-            done = self.committed.get(where)
-            offsets[where] = (int(high), done)
+            done = max(self.committed.get(where, -1), read.get(where, -1))
+            offsets[where] = (int(high), done if done >= 0 else None)
         metrics.STREAM_BACKLOG.set(sum(end - done for end, done in offsets.values() if done is not None))
         if self.settings.stall_after_s <= 0:
             return
@@ -272,6 +276,9 @@ class StreamLoop:
         if stalled:
             log.error("stream stalled: exiting so the supervisor restarts this worker", partitions=stalled)
             os._exit(STALL_EXIT_CODE)
+
+    def _positions(self, partitions: list[TopicPartition]) -> dict[Partition, int]:
+        return {(str(tp.topic), int(tp.partition)): int(tp.offset) for tp in self.consumer.position(partitions)}
 
     def close(self) -> None:
         deadline = time.monotonic() + CLOSE_TIMEOUT_S
