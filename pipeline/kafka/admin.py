@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import structlog
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
@@ -119,7 +119,11 @@ def read_to_end(
 
 
 def read_partitions(
-    settings: Settings, partitions: list[TopicPartition], deadline: float, group: str
+    settings: Settings,
+    partitions: list[TopicPartition],
+    deadline: float,
+    group: str,
+    on_poll: Callable[[], None] = lambda: None,
 ) -> Iterator[Message]:
     """Every committed record of these partitions, from their start to their end as it is now,
     including whatever transaction is still open there: a read_committed reader stops at the
@@ -137,6 +141,7 @@ def read_partitions(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
             message = consumer.poll(0.5)
+            on_poll()
             if message is None:
                 continue
             error = message.error()

@@ -30,6 +30,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from pipeline import metrics
 from pipeline.config import Settings
+from pipeline.deadman import Deadman
 from pipeline.fetch.ledger import Partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
@@ -86,27 +87,6 @@ def ensure_changelogs(settings: Settings, topology: Topology, tables: Iterable[T
             log.info("changelog topic not created", topic=name, error=str(exc))
 
 
-class Deadman:
-    """Ends the process when the loop has not beaten for limit_s: a librdkafka call that never
-    returns (a transactional call after a broker restart can hang) or a step that never ends."""
-
-    def __init__(self, limit_s: float) -> None:
-        self.limit_s, self.last = limit_s, time.monotonic()
-        if limit_s > 0:
-            threading.Thread(target=self._watch, name="deadman", daemon=True).start()
-
-    def beat(self) -> None:
-        self.last = time.monotonic()
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(min(5.0, self.limit_s / 4))
-            silent = time.monotonic() - self.last
-            if silent > self.limit_s:
-                log.error("stream worker hung: exiting so the supervisor restarts it", silent_s=round(silent))
-                os._exit(STALL_EXIT_CODE)
-
-
 class StreamLoop:
     def __init__(
         self, settings: Settings, topology: Topology, agents: list[AnyAgent], consumer: Consumer, committer: Committer
@@ -121,6 +101,7 @@ class StreamLoop:
         self.held_paused: set[Partition] = set()
         self.stalls: StallDetector[Partition] = StallDetector(settings.stall_after_s)
         self.deadman = Deadman(settings.stall_after_s)
+        committer.deadman = self.deadman
 
     @property
     def topics(self) -> list[str]:
@@ -229,13 +210,11 @@ class StreamLoop:
         changelog_partitions = [TopicPartition(self.changelogs[tp.topic], tp.partition) for tp in wanted]
         restored = 0
         group = f"{self.settings.app_id}-restore"
-        for record in read_partitions(self.settings, changelog_partitions, started + RESTORE_TIMEOUT_S, group):
-            by_changelog[str(record.topic())].restore(
-                int(record.partition() or 0), record.key() or b"null", record.value()
-            )
+        deadline = started + RESTORE_TIMEOUT_S
+        for record in read_partitions(self.settings, changelog_partitions, deadline, group, self.deadman.beat):
+            table = by_changelog[str(record.topic())]
+            table.restore(int(record.partition() or 0), record.key() or b"null", record.value())
             restored += 1
-            if restored % 10_000 == 0:
-                self.deadman.beat()
         log.info(
             "tables restored",
             partitions=[f"{tp.topic}[{tp.partition}]" for tp in wanted],
