@@ -20,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from confluent_kafka.admin import AdminClient
 
 from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
+from pipeline.kafka.clients import log_config
 
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
 # Brokers this process started, kept so they can be reaped when stopped here.
@@ -146,7 +148,8 @@ class LocalBroker:
             socket.create_connection(("127.0.0.1", self.port), timeout=timeout_s).close()
         except OSError:
             return False
-        admin = AdminClient({"bootstrap.servers": self.bootstrap, "socket.timeout.ms": int(timeout_s * 1000)})
+        config: dict[str, Any] = {"bootstrap.servers": self.bootstrap, "socket.timeout.ms": int(timeout_s * 1000)}
+        admin = AdminClient(config | log_config(self.bootstrap))
         try:
             admin.list_topics(timeout=timeout_s)
         except Exception:  # noqa: BLE001 - any failure means "not answering yet"
