@@ -17,6 +17,8 @@ from rich.table import Table
 from pipeline.config import Settings
 
 if TYPE_CHECKING:
+    from prometheus_client.metrics import MetricWrapperBase
+
     from pipeline.broker import LocalBroker
     from pipeline.models import ProcessResult
 
@@ -163,25 +165,26 @@ def schemas() -> None:
         console.print(str(path))
 
 
-def _service_settings() -> Settings:
-    """Settings of a long-running process, once its topics exist and its /metrics is served."""
+def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
+    """Settings of a long-running process, once its topics exist and its /metrics serves these."""
     from pipeline import metrics
     from pipeline.kafka.admin import ensure_topics
     from pipeline.topology import Topology
 
     settings = Settings()
     ensure_topics(settings, Topology.from_settings(settings))
-    metrics.serve(settings.metrics_host, settings.metrics_port)
+    metrics.serve(settings.metrics_host, settings.metrics_port, exported)
     return settings
 
 
 @app.command()
 def worker() -> None:
     """Run a stream worker: the dedup, enrich and stories agents."""
+    from pipeline.metrics import STREAM_WORKER
     from pipeline.stream import app as stream_app
     from pipeline.stream import runtime
 
-    settings = _service_settings()
+    settings = _service_settings(STREAM_WORKER)
     agents, timers = stream_app.build(settings)
     runtime.run(settings, agents, timers)
 
@@ -190,8 +193,9 @@ def worker() -> None:
 def fetch() -> None:
     """Run a fetch worker: URLs and captures in, clean articles (or dead letters) out."""
     from pipeline.fetch.worker import run
+    from pipeline.metrics import FETCH_WORKER
 
-    run(_service_settings())
+    run(_service_settings(FETCH_WORKER))
 
 
 @sources_app.command("add")
