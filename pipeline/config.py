@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     kafka_ssl_ca_file: FilePath | None = Field(None, description="CA certificates (PEM) to check the brokers by")
     kafka_ssl_cert_file: FilePath | None = Field(None, description="client certificate (PEM) for mutual TLS")
     kafka_ssl_key_file: FilePath | None = Field(None, description="the client certificate's private key (PEM)")
-    kafka_timeout_s: float = Field(8.0, gt=0, description="how long a command waits for Kafka to answer at all")
+    kafka_timeout_s: float = Field(6.0, gt=0, description="how long a command waits for Kafka to answer at all")
     topic_prefix: str = Field("", description="prepended to every topic and group name")
     partitions: int = Field(6, ge=1, description="partitions of every partitioned topic")
     app_id: str = "news-ingest"
