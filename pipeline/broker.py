@@ -20,12 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from confluent_kafka.admin import AdminClient
 
 from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
+from pipeline.kafka.clients import log_config
 
 DEPLOY_DIR = Path(__file__).resolve().parents[1] / "deploy" / "kafka"
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+SASL_LISTENER = "SASL_PLAINTEXT"
 # Brokers this process started, kept so they can be reaped when stopped here.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -43,6 +47,10 @@ class LocalBroker:
     start_timeout_s: float = 90.0
     deploy_dir: Path = DEPLOY_DIR
     max_message_bytes: int = message_limit(DEFAULT_MAX_DOCUMENT_BYTES)
+    # an optional SASL_PLAINTEXT (SCRAM-SHA-512) listener beside the plaintext one, and its users
+    # (name, password), created when the storage is formatted
+    sasl_port: int | None = None
+    scram_users: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalBroker:
@@ -58,6 +66,12 @@ class LocalBroker:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def sasl_bootstrap(self) -> str:
+        if self.sasl_port is None:
+            raise BrokerError("this broker has no SASL listener")
+        return f"127.0.0.1:{self.sasl_port}"
 
     @cached_property
     def version(self) -> str:
@@ -110,12 +124,13 @@ class LocalBroker:
     def server_config(self) -> str:
         """deploy/kafka/server.properties with this broker's ports, data directory and message limit."""
         template = (self.deploy_dir / "server.properties").read_text()
-        return template.format(
+        config = template.format(
             port=self.port,
             controller_port=self.controller_port,
             log_dirs=self.data_dir / "kraft-logs",
             max_message_bytes=self.max_message_bytes,
         )
+        return config if self.sasl_port is None else with_sasl_listener(config, self.sasl_port)
 
     def _write_config(self) -> Path:
         path = self.data_dir / "server.properties"
@@ -125,7 +140,9 @@ class LocalBroker:
     def _format_storage(self, config: Path) -> None:
         if (self.data_dir / "kraft-logs" / "meta.properties").exists():
             return
-        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config))
+        users = [f"{SCRAM_MECHANISM}=[name={name},password={password}]" for name, password in self.scram_users]
+        scram = [arg for user in users for arg in ("--add-scram", user)]
+        cmd = self._java("kafka.tools.StorageTool", "format", "-t", cluster_id(), "-c", str(config), *scram)
         result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
         if result.returncode != 0:
             raise BrokerError(f"formatting storage failed: {result.stdout}{result.stderr}")
@@ -146,7 +163,8 @@ class LocalBroker:
             socket.create_connection(("127.0.0.1", self.port), timeout=timeout_s).close()
         except OSError:
             return False
-        admin = AdminClient({"bootstrap.servers": self.bootstrap, "socket.timeout.ms": int(timeout_s * 1000)})
+        config: dict[str, Any] = {"bootstrap.servers": self.bootstrap, "socket.timeout.ms": int(timeout_s * 1000)}
+        admin = AdminClient(config | log_config(self.bootstrap))
         try:
             admin.list_topics(timeout=timeout_s)
         except Exception:  # noqa: BLE001 - any failure means "not answering yet"
@@ -208,6 +226,41 @@ class LocalBroker:
             child.wait(timeout_s)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def read_properties(text: str) -> dict[str, str]:
+    lines = (line.strip() for line in text.splitlines())
+    return dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+
+
+def with_properties(text: str, changes: dict[str, str]) -> str:
+    """A properties file with these keys set: in place where it has them, appended where not."""
+    left = dict(changes)
+    lines = []
+    for line in text.splitlines():
+        key = line.split("=", 1)[0].strip()
+        lines.append(f"{key}={left.pop(key)}" if "=" in line and key in left else line)
+    lines += [f"{key}={value}" for key, value in left.items()]
+    return "\n".join(lines) + "\n"
+
+
+def with_sasl_listener(config: str, sasl_port: int) -> str:
+    """The broker's configuration with a SCRAM listener added; the others stay as they are (the
+    brokers and the controller still talk plaintext among themselves, on 127.0.0.1)."""
+    current = read_properties(config)
+    listener = f"{SASL_LISTENER}://127.0.0.1:{sasl_port}"
+    protocols = current["listener.security.protocol.map"]
+    jaas = f"listener.name.{SASL_LISTENER.lower()}.{SCRAM_MECHANISM.lower()}.sasl.jaas.config"
+    return with_properties(
+        config,
+        {
+            "listeners": f"{current['listeners']},{listener}",
+            "advertised.listeners": f"{current['advertised.listeners']},{listener}",
+            "listener.security.protocol.map": f"{protocols},{SASL_LISTENER}:{SASL_LISTENER}",
+            "sasl.enabled.mechanisms": SCRAM_MECHANISM,
+            jaas: "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        },
+    )
 
 
 def _uuid4_bytes() -> bytes:

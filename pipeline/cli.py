@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from pipeline import exit_codes
 from pipeline.config import Settings
 
 if TYPE_CHECKING:
+    from prometheus_client.metrics import MetricWrapperBase
+
     from pipeline.broker import LocalBroker
     from pipeline.models import ProcessResult
     from pipeline.storyview.threads import StoryThread
@@ -42,19 +49,35 @@ err = Console(stderr=True, soft_wrap=True)
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"
 Paths = Annotated[list[Path], typer.Argument(help="files or directories (recursed) of HTML or text captures")]
 DemoPaths = Annotated[list[Path] | None, typer.Argument(help="the corpus to replay (default: the seeds)")]
-Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line per document here")]
+Jsonl = Annotated[Path | None, typer.Option("--jsonl", help="write one JSON line per document here ('-': stdout)")]
+STDOUT = Path("-")
+
+
+def _show_version(show: bool) -> None:
+    if show:
+        console.print(f"news-ingest {package_version('news-ingest')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
+    """Streaming news ingest: clean, deduplicated, dated articles and claims on Kafka."""
 
 
 @contextmanager
 def _broker_errors() -> Iterator[None]:
-    """A broker failure as a one-line error and exit code 1, not a traceback."""
+    """A broker failure as a one-line error, not a traceback."""
     from pipeline.broker import BrokerError
 
     try:
         yield
     except BrokerError as exc:
-        err.print(f"[red]broker: {exc}")
-        raise typer.Exit(1) from exc
+        err.print(f"[red]broker: {escape(str(exc))}")
+        raise typer.Exit(exit_codes.KAFKA) from exc
 
 
 def _local_broker(settings: Settings) -> LocalBroker:
@@ -89,13 +112,13 @@ def broker_stop() -> None:
 
 @broker_app.command("status")
 def broker_status() -> None:
-    """Say whether the local broker runs and answers; exit 1 if not."""
+    """Say whether the local broker runs and answers; exit 3 if it does not answer."""
     broker = _local_broker(Settings())
     pid, answers = broker.pid(), broker.answers()
     console.print(f"pid {pid or '-'}, {'answering' if answers else 'not answering'} on {broker.bootstrap}")
     console.print(f"data {broker.data_dir}, Apache Kafka {broker.version}")
     if not answers:
-        raise typer.Exit(1)
+        raise typer.Exit(exit_codes.KAFKA)
 
 
 @topics_app.command("create")
@@ -142,7 +165,7 @@ def boilerplate_show(site: SiteArgument = None) -> None:
     rows = paragraphs_of(entries, _memory_site(site))
     if not rows:
         err.print(f"no boilerplate memory for {_memory_site(site)}")
-        raise typer.Exit(1)
+        raise typer.Exit(exit_codes.FAILED)
     for count, text in rows:
         mark = "boilerplate" if count >= minimum else "counted"
         console.print(f"{count:5} articles  {mark:11}  {escape(text)}", highlight=False)
@@ -169,25 +192,38 @@ def schemas() -> None:
         console.print(str(path))
 
 
-def _service_settings() -> Settings:
-    """Settings of a long-running process, once its topics exist and its /metrics is served."""
+def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
+    """Settings of a long-running process, once its topics exist and its /metrics serves these."""
     from pipeline import metrics
     from pipeline.kafka.admin import ensure_topics
     from pipeline.topology import Topology
 
     settings = Settings()
+    _show_client_log()
     ensure_topics(settings, Topology.from_settings(settings))
-    metrics.serve(settings.metrics_host, settings.metrics_port)
+    metrics.serve(settings.metrics_host, settings.metrics_port, exported)
     return settings
+
+
+def _show_client_log() -> None:
+    """A long-running process logs what its Kafka clients say (rate-limited) to stderr; a command
+    reports a Kafka failure itself, in one line."""
+    from pipeline.kafka.clients import KAFKA_LOG
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s kafka: %(message)s"))
+    KAFKA_LOG.addHandler(handler)
+    KAFKA_LOG.setLevel(logging.INFO)
 
 
 @app.command()
 def worker() -> None:
     """Run a stream worker: the dedup, enrich and stories agents."""
+    from pipeline.metrics import STREAM_WORKER
     from pipeline.stream import app as stream_app
     from pipeline.stream import runtime
 
-    settings = _service_settings()
+    settings = _service_settings(STREAM_WORKER)
     agents, timers = stream_app.build(settings)
     runtime.run(settings, agents, timers)
 
@@ -226,7 +262,9 @@ def sink_postgres(
         err.print(f"schema migrations applied: {applied or 'none (up to date)'}")
         if migrate_only:
             return
-        settings = _service_settings()
+        from pipeline.metrics import SINK
+
+        settings = _service_settings(SINK)
         loop.run(settings, conn, stop_on_signals())
 
 
@@ -283,8 +321,9 @@ def stories_show(
 def fetch() -> None:
     """Run a fetch worker: URLs and captures in, clean articles (or dead letters) out."""
     from pipeline.fetch.worker import run
+    from pipeline.metrics import FETCH_WORKER
 
-    run(_service_settings())
+    run(_service_settings(FETCH_WORKER))
 
 
 @sources_app.command("add")
@@ -304,7 +343,7 @@ def sources_add(
         source = sources.Source.model_validate({"url": url, "kind": kind, "interval_s": interval})
     except ValidationError as exc:
         err.print(f"[red]{escape(str(exc))}")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(exit_codes.USAGE) from exc
     console.print(f"{'added' if sources.add(path, source) else 'replaced'} {source.url} in {path}")
 
 
@@ -324,7 +363,7 @@ def sources_remove(url: str, file: SourcesPath = None) -> None:
 
     if not sources.remove(file or Settings().sources_file, url):
         err.print(f"[red]no source {url}")
-        raise typer.Exit(1)
+        raise typer.Exit(exit_codes.FAILED)
     console.print(f"removed {url}")
 
 
@@ -337,6 +376,7 @@ def schedule(file: SourcesPath = None) -> None:
     from pipeline.topology import Topology
 
     settings = Settings()
+    _show_client_log()
     ensure_topics(settings, Topology.from_settings(settings))
     run(settings, stop_on_signals(), file or settings.sources_file)
 
@@ -347,21 +387,17 @@ def process(paths: Paths, jsonl: Jsonl = None) -> None:
 
     Exits 1 when any document could not be processed (each is named with the reason).
     """
+    from pipeline.documents import find_documents
     from pipeline.process import process_paths
 
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        err.print(f"[red]no such file or directory: {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
-    results = list(process_paths(paths, Settings()))
+    _require(paths)
+    corpus = find_documents(paths)
+    results = list(process_paths(corpus.files, Settings()))
+    out = _results_console(jsonl)
     _write_jsonl(results, jsonl)
-    _print_results(results)
-    letters = [r.dead_letter for r in results if r.dead_letter is not None]
-    for letter in letters:
-        err.print(f"[red]error:[/] {letter.source}: {letter.reason}" + (f" ({letter.detail})" if letter.detail else ""))
-    if letters:
-        err.print(f"{len(letters)} of {len(results)} documents could not be processed")
-        raise typer.Exit(1)
+    _print_results(results, out)
+    _report_skipped(corpus.skipped)
+    _exit_if_dead_letters(results)
 
 
 @app.command()
@@ -371,13 +407,17 @@ def replay(
         float | None, typer.Option(help="documents per second to publish (default: as fast as it can)")
     ] = None,
     jsonl: Jsonl = None,
-    timeout: Annotated[float, typer.Option(help="seconds to wait for every document to come out")] = 180.0,
+    timeout: Annotated[
+        float, typer.Option(help="seconds to wait, once all are published, for every document to come out")
+    ] = 180.0,
 ) -> None:
     """Publish documents into the running pipeline and wait until each comes out the far end.
 
     With no broker configured (NEWS_INGEST_BOOTSTRAP_SERVERS unset) it starts the local
-    broker and the workers itself, and stops what it started.
+    broker and the workers itself, and stops what it started. Exits 1 when any document
+    dead-lettered.
     """
+    _require(paths)
     settings = Settings()
     with ExitStack() as stack:
         health_check: Callable[[], None] | None = None
@@ -398,10 +438,17 @@ def demo(paths: DemoPaths = None, jsonl: Jsonl = None) -> None:
     missing = [p for p in corpus if not p.exists()]
     if missing:
         err.print(f"[red]no demo corpus at {', '.join(map(str, missing))}: name one or set NEWS_INGEST_DEMO_CORPUS")
-        raise typer.Exit(2)
+        raise typer.Exit(exit_codes.USAGE)
     with ExitStack() as stack:
         settings, health_check = _embedded(stack, settings, prefix=f"demo-{uuid.uuid4().hex[:8]}.")
         _replay_and_report(corpus, settings, None, jsonl, 180.0, health_check)
+
+
+def _require(paths: list[Path]) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]no such file or directory: {escape(', '.join(map(str, missing)))}")
+        raise typer.Exit(exit_codes.USAGE)
 
 
 def _embedded(stack: ExitStack, settings: Settings, *, prefix: str) -> tuple[Settings, Callable[[], None]]:
@@ -433,18 +480,23 @@ def _replay_and_report(
     timeout: float,
     health_check: Callable[[], None] | None,
 ) -> None:
+    from pipeline.progress import ReplayBars
     from pipeline.replay import ReplayTimeout
     from pipeline.replay import replay as run_replay
     from pipeline.runner import WorkerDied
 
     try:
-        summary = run_replay(paths, settings, rate=rate, timeout_s=timeout, health_check=health_check)
+        with ReplayBars(err) as bars:
+            summary = run_replay(
+                paths, settings, rate=rate, timeout_s=timeout, health_check=health_check, progress=bars
+            )
     except (ReplayTimeout, WorkerDied) as exc:
-        err.print(f"[red]{exc}")
-        raise typer.Exit(1) from exc
+        err.print(f"[red]{escape(str(exc))}")
+        raise typer.Exit(exit_codes.INCOMPLETE) from exc
+    out = _results_console(jsonl)
     _write_jsonl(summary.results, jsonl)
-    _print_results(summary.results)
-    console.print(
+    _print_results(summary.results, out)
+    out.print(
         f"documents {summary.documents}  articles {summary.articles}  duplicates {summary.duplicates}  "
         f"claims {summary.claims}  dead letters {summary.dead_letters}  "
         f"seconds {summary.seconds:.2f}  docs/s {summary.docs_per_s:.1f}"
@@ -454,17 +506,51 @@ def _replay_and_report(
             f"[yellow]arrived twice: {summary.repeated} results, {summary.repeated_claims} claims "
             "(the stream repeated work after a restart or rebalance)"
         )
+    _report_skipped(summary.skipped)
+    _exit_if_dead_letters(summary.results)
+
+
+def _report_skipped(skipped: Counter[str]) -> None:
+    from pipeline.documents import describe_skipped
+
+    line = describe_skipped(skipped)
+    if line is not None:
+        err.print(f"[yellow]{line}", highlight=False)
+
+
+def _exit_if_dead_letters(results: list[ProcessResult]) -> None:
+    """Each document that could not be processed, with its reason, and exit 1 if there was any."""
+    letters = [r.dead_letter for r in results if r.dead_letter is not None]
+    for letter in letters:
+        detail = f" ({letter.detail})" if letter.detail else ""
+        err.print(f"[red]error:[/] {escape(letter.source)}: {escape(letter.reason + detail)}", highlight=False)
+    if letters:
+        err.print(f"{len(letters)} of {len(results)} documents could not be processed")
+        raise typer.Exit(exit_codes.FAILED)
+
+
+def _results_console(jsonl: Path | None) -> Console:
+    """Where the table and summary go: stdout, unless the JSON lines go there."""
+    return err if jsonl == STDOUT else console
 
 
 def _write_jsonl(results: Iterable[ProcessResult], path: Path | None) -> None:
     if path is None:
         return
+    if path == STDOUT:
+        _write_lines(results, sys.stdout)
+        sys.stdout.flush()
+        return
     with path.open("w", encoding="utf-8") as out:
-        for result in results:
-            out.write(result.model_dump_json() + "\n")
+        _write_lines(results, out)
 
 
-def _print_results(results: list[ProcessResult]) -> None:
+def _write_lines(results: Iterable[ProcessResult], out: TextIO) -> None:
+    for result in results:
+        out.write(result.model_dump_json() + "\n")
+
+
+def _print_results(results: list[ProcessResult], out: Console) -> None:
     table = Table(title="Documents", show_lines=True)
     for column in ("source", "title", "published (source)", "verdict", "claims"):
         table.add_column(column, overflow="fold")
@@ -474,16 +560,34 @@ def _print_results(results: list[ProcessResult]) -> None:
         verdict = r.dead_letter.reason if r.dead_letter else (r.dedup.verdict if r.dedup else "-")
         title = (r.article.title or "-") if r.article else "-"
         table.add_row(Path(r.source).name, title, published, verdict, str(len(r.claims)))
-    console.print(table)
+    out.print(table)
     for r in sorted(results, key=lambda r: r.source):
         for c in r.claims:
             when = f" on {c.stated_at}" if c.stated_at else ""
             line = f"{escape(c.speaker.name)} {c.cue}{when} ({c.modality}): {escape(c.text[:160])}"
-            console.print(f"  {Path(r.source).name[:12]}  {line}", highlight=False)
+            out.print(f"  {Path(r.source).name[:12]}  {line}", highlight=False)
 
 
 def main() -> None:
-    app(prog_name="news-ingest")
+    """The entry point: a bad setting, or Kafka that does not answer, is one line on stderr and
+    its exit code (``exit_codes``), not a traceback."""
+    from confluent_kafka import KafkaException
+    from pydantic import ValidationError
+
+    from pipeline.config import describe_invalid
+    from pipeline.kafka.clients import KAFKA_LOG, KafkaUnreachable
+
+    KAFKA_LOG.setLevel(logging.CRITICAL)  # commands say what failed; services turn the log on
+    try:
+        app(prog_name="news-ingest")
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        err.print(f"[red]bad setting:[/] {escape(describe_invalid(exc))}", highlight=False)
+        sys.exit(exit_codes.USAGE)
+    except (KafkaUnreachable, KafkaException) as exc:
+        err.print(f"[red]kafka:[/] {escape(str(exc))}", highlight=False)
+        sys.exit(exit_codes.KAFKA)
 
 
 if __name__ == "__main__":

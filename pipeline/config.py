@@ -6,9 +6,10 @@ Entry points build a ``Settings`` and pass it on; nothing else reads ``os.enviro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Literal
 
 from platformdirs import user_cache_path
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, FilePath, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIB = 1024 * 1024
@@ -28,6 +29,11 @@ def message_limit(max_document_bytes: int) -> int:
     return MESSAGE_BYTES_PER_DOCUMENT_BYTE * max_document_bytes
 
 
+ENV_PREFIX = "NEWS_INGEST_"
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+
 def _cache_dir() -> Path:
     return user_cache_path("news-ingest")
 
@@ -37,13 +43,23 @@ def _default_broker_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWS_INGEST_", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", populate_by_name=True)
 
     bootstrap_servers: str | None = Field(
         None,
         validation_alias=AliasChoices("NEWS_INGEST_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
         description="Kafka bootstrap servers; unset means the embedded local broker",
     )
+    kafka_security_protocol: SecurityProtocol = Field(
+        "PLAINTEXT", description="how every Kafka client connects: TLS (SSL), SASL, both (SASL_SSL) or neither"
+    )
+    kafka_sasl_mechanism: SaslMechanism | None = Field(None, description="SASL mechanism of a SASL_* protocol")
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_ca_file: FilePath | None = Field(None, description="CA certificates (PEM) to check the brokers by")
+    kafka_ssl_cert_file: FilePath | None = Field(None, description="client certificate (PEM) for mutual TLS")
+    kafka_ssl_key_file: FilePath | None = Field(None, description="the client certificate's private key (PEM)")
+    kafka_timeout_s: float = Field(6.0, gt=0, description="how long a command waits for Kafka to answer at all")
     topic_prefix: str = Field("", description="prepended to every topic and group name")
     partitions: int = Field(6, ge=1, description="partitions of every partitioned topic")
     app_id: str = "news-ingest"
@@ -107,6 +123,23 @@ class Settings(BaseSettings):
     schedule_min_interval_s: float = Field(60.0, gt=0)
     schedule_max_interval_s: float = Field(6 * 3600.0, gt=0)
 
+    @model_validator(mode="after")
+    def _security_is_complete(self) -> Settings:
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        protocol_name = env_name("kafka_security_protocol")
+        if not sasl and any(getattr(self, name) is not None for name in SASL_FIELDS):
+            raise ValueError(f"{env_name('kafka_sasl_*')} need {protocol_name}=SASL_PLAINTEXT or SASL_SSL")
+        missing = [name for name in SASL_FIELDS if sasl and getattr(self, name) is None]
+        if missing:
+            protocol = self.kafka_security_protocol
+            raise ValueError(f"{protocol} needs {', '.join(env_name(name) for name in missing)}")
+        tls = self.kafka_security_protocol in ("SSL", "SASL_SSL")
+        if not tls and (self.kafka_ssl_ca_file or self.kafka_ssl_cert_file or self.kafka_ssl_key_file):
+            raise ValueError(f"{env_name('kafka_ssl_*')} need {protocol_name}=SSL or SASL_SSL")
+        if (self.kafka_ssl_cert_file is None) != (self.kafka_ssl_key_file is None):
+            raise ValueError(f"{env_name('kafka_ssl_cert_file')} and {env_name('kafka_ssl_key_file')} go together")
+        return self
+
     @property
     def bootstrap(self) -> str:
         """The servers to talk to: the configured ones, else the embedded broker's."""
@@ -119,3 +152,27 @@ class Settings(BaseSettings):
         Derived from the document limit rather than set beside it, so the two cannot disagree and a
         document within its limit always fits in a message."""
         return message_limit(self.max_document_bytes)
+
+
+SASL_FIELDS = ("kafka_sasl_mechanism", "kafka_sasl_username", "kafka_sasl_password")
+
+
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    return ENV_PREFIX + field.upper()
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """Settings refused, in one line naming each environment variable and the value it had."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        message = item["msg"].removeprefix("Value error, ")
+        if not field:
+            problems.append(message)
+            continue
+        name = field if field.isupper() else env_name(field)
+        value: Any = item.get("input")
+        shown = "" if isinstance(value, dict) or field.endswith("password") else f"={value!r}"
+        problems.append(f"{name}{shown}: {message}")
+    return "; ".join(problems)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -28,17 +30,47 @@ class Unreadable(Exception):
         self.reason, self.detail = reason, detail
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the documents below directories named (recursively), in a stable order."""
+@dataclass(frozen=True)
+class Corpus:
+    """The documents to read, and how many files below the directories were left out, by suffix."""
+
+    files: list[Path]
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def describe_skipped(skipped: Counter[str]) -> str | None:
+    """The files left out, in words, or None when there were none."""
+    if not skipped:
+        return None
+    kinds = ", ".join(
+        f"{suffix or '(no suffix)'} {n}" for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    total = skipped.total()
+    return f"skipped {total} file{'s' * (total != 1)} not named as a document ({kinds})"
+
+
+def find_documents(paths: Iterable[Path]) -> Corpus:
+    """Files named, and the documents below directories named (recursively), in a stable order;
+    below a directory, a file is a document by its suffix (others are counted as skipped)."""
     found: dict[Path, None] = {}
+    skipped: Counter[str] = Counter()
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and inner_suffix(child) in DOCUMENT_SUFFIXES:
+                if not child.is_file():
+                    continue
+                if inner_suffix(child) in DOCUMENT_SUFFIXES:
                     found[child] = None
+                else:
+                    skipped["".join(child.suffixes[-2:]).lower()] += 1
         else:
             found[path] = None
-    return list(found)
+    return Corpus(list(found), skipped)
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """The documents of find_documents."""
+    return find_documents(paths).files
 
 
 def inner_suffix(path: Path) -> str:
@@ -120,8 +152,13 @@ def read_capture(path: Path, *, max_bytes: int, now: datetime | None = None) -> 
 
 
 def read_all(paths: Iterable[Path], *, max_bytes: int) -> Iterator[Capture | DeadLetter]:
+    return read_each(expand(paths), max_bytes=max_bytes)
+
+
+def read_each(files: Iterable[Path], *, max_bytes: int) -> Iterator[Capture | DeadLetter]:
+    """Each file as a capture, or as a dead letter with the reason, one at a time."""
     now = datetime.now(UTC)
-    for path in expand(paths):
+    for path in files:
         try:
             yield read_capture(path, max_bytes=max_bytes, now=now)
         except Unreadable as bad:

@@ -2,7 +2,9 @@
 
 Each document published is tracked by its trace id until it arrives at the far end: an
 enriched article, a counted duplicate or a dead letter. Results are read from the end
-offsets the output topics had before publishing, so earlier runs never count.
+offsets the output topics had before publishing, so earlier runs never count. Files are read
+one at a time as they are published, and results are taken in meanwhile, so a corpus of any
+size is never all in memory.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from confluent_kafka import Consumer, Message, TopicPartition
 
 from pipeline.codec import decode, encode
 from pipeline.config import Settings
-from pipeline.documents import read_all
+from pipeline.documents import find_documents, read_each
 from pipeline.kafka import clients
 from pipeline.kafka.admin import end_offsets, ensure_topics
 from pipeline.models import Capture, Claim, DeadLetter, DedupVerdict, EnrichedArticle, ProcessResult
@@ -28,6 +31,27 @@ from pipeline.topology import Topology
 
 class ReplayTimeout(TimeoutError):
     """Some documents did not come out of the pipeline in time."""
+
+
+class Progress(Protocol):
+    """Told of each document published and each that came out."""
+
+    def begin(self, documents: int) -> None: ...
+
+    def published(self) -> None: ...
+
+    def done(self) -> None: ...
+
+
+class NoProgress:
+    def begin(self, documents: int) -> None:
+        pass
+
+    def published(self) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
 
 
 @dataclass
@@ -40,6 +64,7 @@ class ReplaySummary:
     seconds: float = 0.0
     repeated: int = 0
     repeated_claims: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
     results: list[ProcessResult] = field(default_factory=list)
     claim_ids: set[str] = field(default_factory=set)
 
@@ -93,20 +118,34 @@ def replay(
     rate: float | None = None,
     timeout_s: float = 180.0,
     health_check: Callable[[], None] | None = None,
+    progress: Progress | None = None,
 ) -> ReplaySummary:
-    """Publish documents and wait until each comes out; health_check raises if the pipeline died."""
+    """Publish documents and wait until each comes out, at most timeout_s after the last one was
+    published; health_check raises if the pipeline died."""
     topology = Topology.from_settings(settings)
     ensure_topics(settings, topology)
-    items = list(read_all(paths, max_bytes=settings.max_document_bytes))
+    progress = progress or NoProgress()
+    corpus = find_documents(paths)
     watcher = clients.consumer(settings, f"replay-{uuid.uuid4().hex}")
     outputs = [topology.name(role) for role in ("enriched", "duplicates", "deadletter", "claims")]
     assigned = [tp for topic in outputs for tp in end_offsets(watcher, topic)]
     watcher.assign(assigned)
-    summary = ReplaySummary(documents=len(items))
+    summary = ReplaySummary(documents=len(corpus.files), skipped=corpus.skipped)
+    progress.begin(summary.documents)
+    pending: Counter[str] = Counter()
     started = time.monotonic()
+
+    def after_each() -> None:
+        progress.published()
+        for message in watcher.consume(num_messages=500, timeout=0):
+            if not message.error() and _count(topology, message, pending, summary):
+                progress.done()
+
     try:
-        pending = _publish(items, settings, topology, rate)
-        _collect(watcher, topology, pending, summary, deadline=started + timeout_s, health_check=health_check)
+        items = read_each(corpus.files, max_bytes=settings.max_document_bytes)
+        _publish(items, settings, topology, rate, pending, between=after_each)
+        deadline = time.monotonic() + timeout_s
+        _collect(watcher, topology, pending, summary, progress, deadline=deadline, health_check=health_check)
         summary.seconds = time.monotonic() - started
         _drain(watcher, settings, topology, assigned, summary)
     finally:
@@ -115,11 +154,17 @@ def replay(
 
 
 def _publish(
-    items: list[Capture | DeadLetter], settings: Settings, topology: Topology, rate: float | None
-) -> Counter[str]:
+    items: Iterator[Capture | DeadLetter],
+    settings: Settings,
+    topology: Topology,
+    rate: float | None,
+    pending: Counter[str],
+    *,
+    between: Callable[[], None],
+) -> None:
+    """Each item to its topic as it is read, counted in pending; between runs after each."""
     producer = clients.producer(settings)
     tracker = clients.DeliveryTracker()
-    pending: Counter[str] = Counter()
     for item in items:
         value = encode(item)
         if isinstance(item, Capture) and len(value) > settings.max_message_bytes:
@@ -129,13 +174,13 @@ def _publish(
             topic, key = topology.name("captures"), item.capture_id
         else:
             topic, key = topology.name("deadletter"), item.trace_id
+        pending[key] += 1
         producer.produce(topic, key=key.encode(), value=value, on_delivery=tracker)
         producer.poll(0)
-        pending[key] += 1
+        between()
         if rate:
             time.sleep(1.0 / rate)
     tracker.flush(producer)
-    return pending
 
 
 def _too_large(capture: Capture, size: int, limit: int) -> DeadLetter:
@@ -156,6 +201,7 @@ def _collect(
     topology: Topology,
     pending: Counter[str],
     summary: ReplaySummary,
+    progress: Progress,
     *,
     deadline: float,
     health_check: Callable[[], None] | None,
@@ -167,21 +213,22 @@ def _collect(
             missing = sorted(pending.elements())
             raise ReplayTimeout(f"{len(missing)} documents did not come out in time: trace ids {missing[:10]}")
         message = watcher.poll(0.5)
-        if message is not None and not message.error():
-            _count(topology, message, pending, summary)
+        if message is not None and not message.error() and _count(topology, message, pending, summary):
+            progress.done()
 
 
-def _count(topology: Topology, message: Message, pending: Counter[str], summary: ReplaySummary) -> None:
-    """A result of a document still awaited, or one that arrived again (counted, never hidden)."""
+def _count(topology: Topology, message: Message, pending: Counter[str], summary: ReplaySummary) -> bool:
+    """A result of a document still awaited (True), or one that arrived again (counted, never hidden)."""
     if message.topic() == topology.name("claims"):
         summary.claim(decode(Claim, message.value()).claim_id)
-        return
+        return False
     trace_id, result = as_result(topology, message)
     if pending[trace_id] > 0:
         pending[trace_id] -= 1
         summary.add(result)
-    else:
-        summary.repeated += 1
+        return True
+    summary.repeated += 1
+    return False
 
 
 def _drain(

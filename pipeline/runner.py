@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
+from pydantic import SecretStr
 
-from pipeline.config import Settings
+from pipeline.config import Settings, env_name
 from pipeline.stall import STALL_EXIT_CODE
 
 log = structlog.get_logger(__name__)
@@ -26,7 +27,7 @@ def child_env(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWS_INGEST_")}
     for name, value in settings.model_dump().items():
         if value is not None:
-            env[f"NEWS_INGEST_{name.upper()}"] = str(value)
+            env[env_name(name)] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
     env["NEWS_INGEST_BOOTSTRAP_SERVERS"] = settings.bootstrap
     env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
     return env

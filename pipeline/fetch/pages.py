@@ -95,7 +95,7 @@ async def extract_counted(capture: Capture, memory: BoilerplateMemory | None = N
     """extract() off the event loop, timed and counted in the extract metrics."""
     started = time.perf_counter()
     article = await asyncio.to_thread(extract, capture, now=datetime.now(UTC), memory=memory)
-    metrics.EXTRACT_SECONDS.observe(time.perf_counter() - started)
+    metrics.STAGE_SECONDS.labels("extract").observe(time.perf_counter() - started)
     metrics.EXTRACT_ARTICLES.labels(article.extractor).inc()
     return article
 

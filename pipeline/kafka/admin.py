@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator
 import structlog
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient
+from confluent_kafka.admin._metadata import ClusterMetadata
 from confluent_kafka.cimpl import NewTopic
 
 from pipeline.config import Settings
 from pipeline.kafka import clients
+from pipeline.kafka.clients import admin_client as admin_client
 from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
@@ -23,16 +25,25 @@ _NOT_READY = {
     KafkaError._UNKNOWN_PARTITION,
     KafkaError._UNKNOWN_TOPIC,
 }
+_NO_ANSWER = {KafkaError._TRANSPORT, KafkaError._TIMED_OUT, KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION}
 
 
-def admin_client(settings: Settings) -> AdminClient:
-    return AdminClient({"bootstrap.servers": settings.bootstrap})
+def metadata(client: AdminClient | Consumer, settings: Settings, topic: str | None = None) -> ClusterMetadata:
+    """The cluster's metadata as a first contact: KafkaUnreachable, saying why, when Kafka does not
+    answer within ``kafka_timeout_s``."""
+    try:
+        return client.list_topics(topic, timeout=settings.kafka_timeout_s)
+    except KafkaException as exc:
+        if exc.args[0].code() in _NO_ANSWER:
+            client.poll(0)  # serves the log and error callbacks, which say why
+            raise clients.unreachable(settings) from exc
+        raise
 
 
 def ensure_topics(settings: Settings, topology: Topology, timeout_s: float = 30.0) -> list[str]:
     """Create every declared topic that does not exist yet; returns the names created."""
     admin = admin_client(settings)
-    existing = set(admin.list_topics(timeout=timeout_s).topics)
+    existing = set(metadata(admin, settings).topics)
     wanted = [
         NewTopic(name, num_partitions=partitions, replication_factor=1, config=topology.config(spec.role))
         for name, partitions, spec in topology.all()
@@ -75,7 +86,7 @@ def delete_topics_with_prefix(settings: Settings, prefix: str, timeout_s: float 
     if not prefix:
         raise ValueError("refusing to delete topics without a prefix")
     admin = admin_client(settings)
-    names = [name for name in admin.list_topics(timeout=timeout_s).topics if name.startswith(prefix)]
+    names = [name for name in metadata(admin, settings).topics if name.startswith(prefix)]
     for future in admin.delete_topics(names, operation_timeout=timeout_s).values() if names else []:
         future.result(timeout=timeout_s)
     return names
@@ -112,6 +123,7 @@ def read_to_end(
     topic read back at start-up); after give_up_s, when given, stops short with a warning."""
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
+        metadata(consumer, settings, topic)
         pending = {tp.partition for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
         consumer.assign([TopicPartition(topic, p, 0) for p in pending])
         deadline = None if give_up_s is None else time.monotonic() + give_up_s

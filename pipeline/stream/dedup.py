@@ -35,6 +35,8 @@ class DedupStage:
         self.hashes = Table("dedup-content-hashes", expiring)
         self.buckets = Table("dedup-bands", expiring)
         self.pending = Table("dedup-pending", expiring)
+        for table in (self.urls, self.hashes, self.buckets, self.pending):
+            metrics.DEDUP_ENTRIES.labels(table.name).set_function(table.entries)
 
     def publish(self, article: Article, verdict: DedupVerdict, out: Outbox) -> None:
         metrics.DEDUP_VERDICTS.labels(verdict.verdict).inc()
@@ -108,7 +110,6 @@ class DedupStage:
                 for entries in table.partitions.values()
             )
             metrics.DEDUP_SWEPT.labels(table.name).inc(dropped)
-            metrics.DEDUP_ENTRIES.labels(table.name).set(table.entries())
 
     def agents(self) -> list[AnyAgent]:
         return [

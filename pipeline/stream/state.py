@@ -90,7 +90,8 @@ class Table(MutableMapping[str, Any]):
             self._dirty = {(p, k) for p, k in self._dirty if p != partition}
 
     def entries(self) -> int:
-        return sum(len(entries) for entries in self.partitions.values())
+        # read by a scrape in another thread: the list is taken at once, as a partition may come or go
+        return sum(map(len, list(self.partitions.values())))
 
 
 __all__ = ["ChangelogRecord", "Table"]

@@ -1,4 +1,5 @@
-"""The workers' metrics as a real Prometheus scrapes them, during a replay of the seeds."""
+"""The workers' metrics as a real Prometheus scrapes them, during a replay of the seeds: each worker
+exports its own stages only, every stage's latency has samples, and promtool finds nothing to fix."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline.config import Settings
 from pipeline.replay import replay
@@ -74,11 +76,41 @@ def query(url: str, expr: str) -> float | None:
     return float(result[0]["value"][1]) if result else None
 
 
+FETCH_STAGES = {"fetch", "extract"}
+STREAM_STAGES = {"dedup-route", "dedup-exact", "dedup-band", "dedup-decide", "enrich", "stories-funnel", "stories"}
+DEDUP_TABLES = {"dedup-urls", "dedup-content-hashes", "dedup-bands", "dedup-pending"}
+
+
+def exposition(port: int) -> str:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    except httpx.HTTPError:
+        return ""
+
+
+def samples(text: str, name: str, label: str) -> dict[str, float]:
+    return {
+        s.labels[label]: s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+        if s.name == name
+    }
+
+
+def families(text: str) -> set[str]:
+    return {family.name for family in text_string_to_metric_families(text) if family.name.startswith("news_")}
+
+
 def test_prometheus_sees_every_stage_count_the_seed_replay(
     metrics_settings: Settings, prometheus: str, tmp_path: Path
 ) -> None:
+    fetch_port, stream_port = metrics_settings.metrics_port, metrics_settings.metrics_port + 1
     with running_workers(metrics_settings, tmp_path / "logs") as workers:
+        wait_for(lambda: exposition(stream_port) != "", timeout_s=60, what="the stream worker's /metrics")
+        before = samples(exposition(stream_port), "news_dedup_table_entries", "table")
+        assert before == dict.fromkeys(DEDUP_TABLES, 0.0), "the dedup tables are sampled from the start"
         summary = replay([SEEDS_DIR], metrics_settings, timeout_s=240, health_check=workers.check)
+        fetch_text, stream_text = exposition(fetch_port), exposition(stream_port)
         expected = {
             "sum(news_extract_articles_total)": 5,
             'sum(news_dedup_verdicts_total{verdict="unique"})': 5,
@@ -93,3 +125,15 @@ def test_prometheus_sees_every_stage_count_the_seed_replay(
         for expr, value in expected.items():
             wait_for(lambda e=expr, v=value: query(prometheus, e) == v, timeout_s=60, what=f"{expr} == {value}")
     assert summary.claims > 0
+
+    for text, stages in ((fetch_text, FETCH_STAGES), (stream_text, STREAM_STAGES)):
+        counts = samples(text, "news_stage_seconds_count", "stage")
+        assert set(counts) == stages and all(counts[stage] > 0 for stage in stages), counts
+    assert samples(stream_text, "news_dedup_table_entries", "table")["dedup-urls"] == 5
+    fetch_only = {"news_fetch_messages", "news_extract_articles", "news_extract_boilerplate_fallbacks"}
+    assert fetch_only <= families(fetch_text) and not fetch_only & families(stream_text)
+    stream_only = {"news_claims_claims", "news_dedup_verdicts", "news_stream_backlog_messages"}
+    assert stream_only <= families(stream_text) and not stream_only & families(fetch_text)
+    for text in (fetch_text, stream_text):
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, check=False)
+        assert (lint.returncode, lint.stdout + lint.stderr) == (0, ""), lint.stdout + lint.stderr

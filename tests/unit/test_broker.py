@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.broker import LocalBroker, cluster_id
+from pipeline.broker import LocalBroker, cluster_id, read_properties
 from pipeline.config import Settings
 
 # 0xF8 to 0xFB begin with the six bits 111110, base64's 62nd digit: '-' in the URL-safe alphabet.
@@ -41,3 +41,27 @@ def test_the_broker_config_names_its_ports_data_and_the_message_limit(tmp_path: 
     assert properties["log.dirs"] == str(tmp_path / "kraft-logs")
     assert properties["message.max.bytes"] == properties["replica.fetch.max.bytes"] == "20000000"
     assert "{" not in config
+
+
+def test_the_default_broker_has_only_its_plaintext_listener(tmp_path: Path) -> None:
+    config = read_properties(LocalBroker(tmp_path, 19092, 19093, tmp_path).server_config())
+    assert config["listeners"] == "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"
+    assert "sasl.enabled.mechanisms" not in config
+
+
+def test_a_sasl_listener_is_added_beside_the_plaintext_one(tmp_path: Path) -> None:
+    plain = LocalBroker(tmp_path, 19092, 19093, tmp_path).server_config()
+    text = LocalBroker(tmp_path, 19092, 19093, tmp_path, sasl_port=19094).server_config()
+    config = read_properties(text)
+    assert config["listeners"].split(",") == [
+        "PLAINTEXT://127.0.0.1:19092",
+        "CONTROLLER://127.0.0.1:19093",
+        "SASL_PLAINTEXT://127.0.0.1:19094",
+    ]
+    assert config["advertised.listeners"] == "PLAINTEXT://127.0.0.1:19092,SASL_PLAINTEXT://127.0.0.1:19094"
+    assert config["listener.security.protocol.map"].endswith(",SASL_PLAINTEXT:SASL_PLAINTEXT")
+    assert config["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert "ScramLoginModule" in config["listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config"]
+    changed = {"listeners", "advertised.listeners", "listener.security.protocol.map"}
+    assert {k: v for k, v in read_properties(plain).items() if k not in changed}.items() <= config.items()
+    assert text.count("listeners=") == 2, "changed in place, not appended twice"

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from prometheus_client import REGISTRY
 
-import pipeline.metrics  # noqa: F401  (declares the metrics)
 from pipeline.config import Settings
+from pipeline.metrics import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE_IMAGE = "news-ingest:latest"
@@ -129,7 +128,7 @@ def test_the_build_context_is_what_the_image_copies() -> None:
 
 def test_dashboard_queries_name_declared_metrics() -> None:
     suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
-    declared = {m.name + s for m in REGISTRY.collect() for s in suffixes.get(m.type, ("",))}
+    declared = {m.name + s for metric in ALL for m in metric.describe() for s in suffixes.get(m.type, ("",))}
     dashboard = json.loads((ROOT / "deploy/grafana/dashboards/news-ingest.json").read_text())
     used = {
         name for panel in dashboard["panels"] for t in panel["targets"] for name in re.findall(r"news_\w+", t["expr"])
@@ -157,6 +156,20 @@ def test_prometheus_config_and_alerts_are_valid_and_fire_when_they_should() -> N
 
 def test_alerts_name_declared_metrics() -> None:
     suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
-    declared = {m.name + s for m in REGISTRY.collect() for s in suffixes.get(m.type, ("",))}
+    declared = {m.name + s for metric in ALL for m in metric.describe() for s in suffixes.get(m.type, ("",))}
     used = set(re.findall(r"news_\w+", (ROOT / "deploy/prometheus/alerts.yml").read_text()))
     assert used and used <= declared, f"undeclared metrics in the alerts: {sorted(used - declared)}"
+
+
+def test_prometheus_finds_every_scaled_worker_by_dns() -> None:
+    config = yaml.safe_load((ROOT / "deploy/prometheus/prometheus.yml").read_text())
+    compose = _compose_file()
+    port = int(compose["x-pipeline-environment"]["NEWS_INGEST_METRICS_PORT"])
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    assert set(jobs) == {"news-ingest-fetch", "news-ingest-stream"}
+    for job in jobs.values():
+        assert "static_configs" not in job, "a static target sees one container of a scaled service"
+        (discovery,) = job["dns_sd_configs"]
+        (service,) = discovery["names"]
+        assert service in _pipeline_services(compose)
+        assert (discovery["type"], discovery["port"]) == ("A", port)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.documents import Unreadable, expand, read_all, read_capture
+from pipeline.documents import Unreadable, describe_skipped, expand, find_documents, read_all, read_capture
 from pipeline.models import Capture, DeadLetter
 
 LIMIT = 10 * 1024 * 1024
@@ -72,3 +72,17 @@ def test_an_html_file_in_its_declared_charset_is_read_not_refused(tmp_path: Path
     html, text = read_all([tmp_path / "seite.html", tmp_path / "notiz.txt"], max_bytes=1 << 20)
     assert isinstance(html, Capture) and "Brücke über die Förde" in html.body
     assert isinstance(text, DeadLetter) and text.reason == "invalid UTF-8"  # plain text has no charset to declare
+
+
+def test_files_below_a_directory_that_are_no_documents_are_counted_by_suffix(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("<html><p>x</p></html>")
+    (tmp_path / "b.txt.gz").write_bytes(b"")
+    for name in ("c.pdf", "d.PDF", "e.tar.gz", "README"):
+        (tmp_path / name).write_bytes(b"x")
+    corpus = find_documents([tmp_path])
+    assert [p.name for p in corpus.files] == ["a.html", "b.txt.gz"]
+    assert corpus.skipped == {".pdf": 2, ".tar.gz": 1, "": 1}
+    assert (
+        describe_skipped(corpus.skipped) == "skipped 4 files not named as a document (.pdf 2, (no suffix) 1, .tar.gz 1)"
+    )
+    assert describe_skipped(find_documents([tmp_path / "a.html"]).skipped) is None
