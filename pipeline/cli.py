@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pipeline.config import Settings
+from pipeline.views import commands as view_commands
 
 if TYPE_CHECKING:
     from pipeline.broker import LocalBroker
@@ -29,6 +30,7 @@ boilerplate_app = typer.Typer(help="The fetch workers' site boilerplate memory (
 app.add_typer(boilerplate_app, name="boilerplate")
 sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start pages to watch.")
 app.add_typer(sources_app, name="sources")
+app.command()(view_commands.top)
 SourcesPath = Annotated[Path | None, typer.Option("--file", help="the sources file (else NEWS_INGEST_SOURCES_FILE)")]
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
