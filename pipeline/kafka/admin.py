@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import structlog
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
@@ -19,8 +20,13 @@ log = structlog.get_logger(__name__)
 _NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
 
 
+def admin_config(settings: Settings) -> dict[str, Any]:
+    """What a client needs to reach the cluster, no more (admin clients, offset readers)."""
+    return {"bootstrap.servers": settings.bootstrap}
+
+
 def admin_client(settings: Settings) -> AdminClient:
-    return AdminClient({"bootstrap.servers": settings.bootstrap})
+    return AdminClient(admin_config(settings))
 
 
 def ensure_topics(settings: Settings, topology: Topology, timeout_s: float = 30.0) -> list[str]:

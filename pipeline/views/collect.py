@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable, Sequence
 
 import httpx
-from confluent_kafka import ConsumerGroupTopicPartitions, IsolationLevel, KafkaException, TopicPartition
+from confluent_kafka import Consumer, IsolationLevel, KafkaException, TopicPartition
 from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
 
 from pipeline.config import Settings
-from pipeline.kafka.admin import admin_client
+from pipeline.kafka.admin import admin_client, admin_config
 from pipeline.kafka.groups import pipeline_groups
 from pipeline.topology import Topology
 from pipeline.views import metrics_text
@@ -59,6 +59,7 @@ class Collector:
         self.admin = admin_client(settings)
         self.http = httpx.Client(timeout=min(timeout_s, 2.0))
         self.tail = ResultsTail(settings, self.topology)
+        self.offset_readers: dict[str, Consumer] = {}
 
     def snapshot(self, results_budget_s: float = 0.5) -> Snapshot:
         """Offsets and /metrics as they are now, and what the results topics held within
@@ -66,40 +67,59 @@ class Collector:
         taken_at = self.clock()
         workers = tuple(scrape(self.http, target) for target in self.targets)
         try:
-            groups = tuple(self._group(group) for group in self.groups)
-            topics = self._topics(groups)
+            described = self._describe()
+            partitions = self._partitions({tp.topic for _, _, assigned in described.values() for tp in assigned})
+            groups = tuple(
+                GroupOffsets(group, state, members, self._committed(group, partitions))
+                for group, (state, members, _) in described.items()
+            )
+            topics = self._topics(partitions)
             self.tail.poll(results_budget_s, self.timeout_s)
         except KafkaException as exc:
             return Snapshot(taken_at, {}, (), workers, self.tail.results.digest(), kafka_error=str(exc.args[0]))
         return Snapshot(taken_at, topics, groups, workers, self.tail.results.digest())
 
-    def _group(self, group: str) -> GroupOffsets:
-        request = [ConsumerGroupTopicPartitions(group)]
-        listed = self.admin.list_consumer_group_offsets(request, request_timeout=self.timeout_s)[group]
+    def _partitions(self, assigned: set[str]) -> list[TopicPartition]:
+        """Every partition of the topology's topics and of those the groups are assigned, as they exist."""
+        metadata = self.admin.list_topics(timeout=self.timeout_s).topics
+        names = [name for name, _, _ in self.topology.all()]
+        names += sorted(assigned - set(names))
+        existing = [name for name in names if name in metadata]
+        return [TopicPartition(name, p) for name in existing for p in sorted(metadata[name].partitions)]
+
+    def _describe(self) -> dict[str, tuple[str, int, list[TopicPartition]]]:
+        """Each group's state, member count and the partitions its members are assigned."""
+        futures = self.admin.describe_consumer_groups(self.groups, request_timeout=self.timeout_s)
+        described = {}
+        for group in self.groups:
+            description = futures[group].result(self.timeout_s)
+            assigned = [tp for m in description.members for tp in m.assignment.topic_partitions]
+            described[group] = (description.state.name, len(description.members), assigned)
+        return described
+
+    def _committed(self, group: str, partitions: list[TopicPartition]) -> dict[str, PartitionOffsets]:
+        """Where group has committed on these partitions.
+
+        Asked through a consumer of the group that never joins it: the admin API's offset listing
+        crashes librdkafka when the group's coordinator moves (NOT_COORDINATOR)."""
+        if group not in self.offset_readers:
+            # read_uncommitted: not made to wait while a transaction's offsets are pending
+            self.offset_readers[group] = Consumer(
+                admin_config(self.settings) | {"group.id": group, "isolation.level": "read_uncommitted"}
+            )
         committed: dict[str, dict[int, int]] = {}
-        for tp in listed.result(self.timeout_s).topic_partitions or []:
+        for tp in self.offset_readers[group].committed(partitions, timeout=self.timeout_s) if partitions else []:
             if tp.error is None and tp.offset >= 0:
                 committed.setdefault(tp.topic, {})[tp.partition] = tp.offset
-        described = self.admin.describe_consumer_groups([group], request_timeout=self.timeout_s)[group]
-        description = described.result(self.timeout_s)
-        return GroupOffsets(group, description.state.name, len(description.members), committed)
+        return dict(committed)
 
-    def _topics(self, groups: tuple[GroupOffsets, ...]) -> dict[str, TopicOffsets]:
-        metadata = self.admin.list_topics(timeout=self.timeout_s).topics
-        wanted = [name for name, _, _ in self.topology.all()]
-        wanted += sorted({t for g in groups for t in g.committed} - set(wanted))
-        partitions = [
-            TopicPartition(name, p) for name in wanted if name in metadata for p in sorted(metadata[name].partitions)
-        ]
+    def _topics(self, partitions: list[TopicPartition]) -> dict[str, TopicOffsets]:
         if not partitions:
             return {}
         start = self._offsets(partitions, OffsetSpec.earliest())  # type: ignore[no-untyped-call]
         end = self._offsets(partitions, OffsetSpec.latest())  # type: ignore[no-untyped-call]
-        return {
-            name: TopicOffsets(start.get(name, {}), end.get(name, {}))
-            for name in wanted
-            if name in start or name in end
-        }
+        names = dict.fromkeys(tp.topic for tp in partitions)
+        return {name: TopicOffsets(start.get(name, {}), end.get(name, {})) for name in names}
 
     def _offsets(self, partitions: list[TopicPartition], spec: OffsetSpec) -> dict[str, PartitionOffsets]:
         futures = self.admin.list_offsets(
@@ -113,5 +133,7 @@ class Collector:
         return dict(found)
 
     def close(self) -> None:
+        for reader in self.offset_readers.values():
+            reader.close()
         self.tail.close()
         self.http.close()

@@ -63,7 +63,8 @@ def lag_table(report: Report, prefix: str) -> Table:
         table.add_column(column, justify="left" if column in ("group", "topic") else "right")
     for group in report.groups:
         name = short(group.group, prefix)
-        table.add_row(f"[bold]{escape(name)}", f"{group.state.lower()}, {group.members} members", "", "", "", "")
+        members = f"{group.members} member" + ("" if group.members == 1 else "s")
+        table.add_row(f"[bold]{escape(name)}", f"{group.state.lower()}, {members}", "", "", "", "")
         for row in report.lags:
             if row.group == group.group:
                 table.add_row(
@@ -89,7 +90,7 @@ def counts_table(report: Report) -> Table:
 
 
 def dead_letters_table(report: Report) -> Table:
-    table = Table(title="Dead letters by reason (news.deadletter)", title_justify="left")
+    table = Table(title="Dead letters by reason", title_justify="left")
     for column in ("stage", "reason", "count"):
         table.add_column(column, justify="right" if column == "count" else "left", overflow="fold")
     for row in report.results.dead_letters:
