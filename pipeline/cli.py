@@ -31,6 +31,7 @@ app.add_typer(boilerplate_app, name="boilerplate")
 sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start pages to watch.")
 app.add_typer(sources_app, name="sources")
 app.command()(view_commands.top)
+app.command()(view_commands.dashboard)
 SourcesPath = Annotated[Path | None, typer.Option("--file", help="the sources file (else NEWS_INGEST_SOURCES_FILE)")]
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)

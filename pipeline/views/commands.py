@@ -51,3 +51,33 @@ def top(
             view.live(collector, Console(), interval, stop)
     finally:
         collector.close()
+
+
+def dashboard(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="port on 127.0.0.1 (0: any free one)")] = 8050,
+    host: Annotated[str, typer.Option(help="address to serve on")] = "127.0.0.1",
+    metrics: Targets = None,
+    group: Groups = None,
+    interval: Interval = 2.0,
+) -> None:
+    """Serve a page with live throughput per stage, lag, dead letters and the latest story timelines."""
+    from pipeline.stopping import stop_on_signals
+    from pipeline.views.collect import Collector, metrics_targets
+    from pipeline.views.dashboard import Board, serve
+
+    settings = Settings()
+    collector = Collector(settings, metrics_targets(settings, metrics or []), group or [])
+    console = Console()
+    try:
+        serve(
+            Board(collector, interval),
+            host,
+            port,
+            stop_on_signals(),
+            on_ready=lambda url: console.print(f"dashboard on {url} (Ctrl-C stops it)", highlight=False),
+        )
+    except OSError as exc:
+        Console(stderr=True).print(f"[red]cannot serve on {host}:{port}: {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        collector.close()
