@@ -41,7 +41,7 @@ def heading(report: Report, bootstrap: str, prefix: str) -> Text:
 
 
 def topics_table(report: Report, prefix: str) -> Table:
-    table = Table(title="Topics (offsets; empty ones left out)", title_justify="left", expand=False)
+    table = Table(title="Kafka topics (offsets; empty ones left out)", title_justify="left", expand=False)
     for column in ("topic", "end offset", "held", "produced/s", "consumed/s"):
         table.add_column(column, justify="left" if column == "topic" else "right")
     for row in report.topics:

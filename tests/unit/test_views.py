@@ -10,6 +10,7 @@ from rich.console import Console
 
 from pipeline import metrics
 from pipeline.models import ClaimUpdate, DeadLetter, Speaker, StoryAssignment, TimelinePoint
+from pipeline.views.history import History
 from pipeline.views.metrics_text import parse, sample_name, total
 from pipeline.views.report import as_json, counter_increase, partition_lag, rate, report
 from pipeline.views.results import Results
@@ -205,3 +206,18 @@ def test_layout_shows_the_numbers_and_the_json_carries_them() -> None:
     assert {"topic": "p.news.captures", "end": 30, "held": 30, "produced_per_s": 5.0, "consumed_per_s": 3.0} in data[
         "topics"
     ]
+
+
+def test_history_keeps_the_last_points_and_skips_reports_without_kafka() -> None:
+    history = History(max_points=2)
+    page = exposition({"duplicate": 1}, 4, started=900.0)
+    snapshots = [snapshot(1000.0 + i, captures_end=10 * i, committed=i, page=page) for i in range(4)]
+    for before, after in zip(snapshots, snapshots[1:], strict=False):
+        history.add(report(after, before))
+    history.add(report(Snapshot(1010.0, {}, (), (), kafka_error="broker down")))
+    points = history.as_json()
+    assert [p["t"] for p in points] == [1002.0, 1003.0]
+    assert points[-1]["produced"] == {"p.news.captures": 10.0, "p.news.articles": 0.0}
+    assert points[-1]["lag"] == {"p.news-ingest-fetch": 27}
+    assert points[-1]["rates"]["claims"] == 0.0
+    assert json.loads(json.dumps(points)) == points
