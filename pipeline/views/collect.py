@@ -8,13 +8,14 @@ from collections.abc import Callable, Sequence
 
 import httpx
 from confluent_kafka import Consumer, IsolationLevel, KafkaException, TopicPartition
-from confluent_kafka.admin import OffsetSpec  # type: ignore[attr-defined]
+from confluent_kafka.admin import AdminClient, OffsetSpec  # type: ignore[attr-defined]
 
 from pipeline.config import Settings
-from pipeline.kafka.admin import admin_client, admin_config
+from pipeline.kafka.admin import admin_config
 from pipeline.kafka.groups import pipeline_groups
 from pipeline.topology import Topology
 from pipeline.views import metrics_text
+from pipeline.views.quiet import QUIET
 from pipeline.views.results_tail import ResultsTail
 from pipeline.views.snapshot import GroupOffsets, PartitionOffsets, Snapshot, TopicOffsets, WorkerScrape
 
@@ -56,7 +57,7 @@ class Collector:
         self.groups = list(groups) or pipeline_groups(settings)
         self.timeout_s = timeout_s
         self.clock = clock
-        self.admin = admin_client(settings)
+        self.admin = AdminClient(admin_config(settings) | QUIET)
         self.http = httpx.Client(timeout=min(timeout_s, 2.0))
         self.tail = ResultsTail(settings, self.topology)
         self.offset_readers: dict[str, Consumer] = {}
@@ -75,8 +76,9 @@ class Collector:
             )
             topics = self._topics(partitions)
             self.tail.poll(results_budget_s, self.timeout_s)
-        except KafkaException as exc:
-            return Snapshot(taken_at, {}, (), workers, self.tail.results.digest(), kafka_error=str(exc.args[0]))
+        except (KafkaException, TimeoutError) as exc:
+            why = str(exc.args[0]) if exc.args else f"no answer within {self.timeout_s:.0f}s"
+            return Snapshot(taken_at, {}, (), workers, self.tail.results.digest(), kafka_error=why)
         return Snapshot(taken_at, topics, groups, workers, self.tail.results.digest())
 
     def _partitions(self, assigned: set[str]) -> list[TopicPartition]:
@@ -105,7 +107,7 @@ class Collector:
         if group not in self.offset_readers:
             # read_uncommitted: not made to wait while a transaction's offsets are pending
             self.offset_readers[group] = Consumer(
-                admin_config(self.settings) | {"group.id": group, "isolation.level": "read_uncommitted"}
+                admin_config(self.settings) | QUIET | {"group.id": group, "isolation.level": "read_uncommitted"}
             )
         committed: dict[str, dict[int, int]] = {}
         for tp in self.offset_readers[group].committed(partitions, timeout=self.timeout_s) if partitions else []:

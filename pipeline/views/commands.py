@@ -43,7 +43,7 @@ def top(
     stop = stop_on_signals()
     try:
         if once or json:
-            console = Console(soft_wrap=not json, width=None if Console().is_terminal else 160)
+            console = Console(width=None if Console().is_terminal else 160)
             shown = view.print_once(collector, console, interval, stop, as_json_lines=json)
             if shown.kafka_error:
                 raise typer.Exit(1)

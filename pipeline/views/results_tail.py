@@ -13,6 +13,7 @@ from pipeline.config import Settings
 from pipeline.kafka import clients
 from pipeline.models import ClaimUpdate, DeadLetter, StoryAssignment
 from pipeline.topology import Role, Topology
+from pipeline.views.quiet import QUIET
 from pipeline.views.results import Results
 
 ROLES: tuple[Role, ...] = ("deadletter", "stories", "claim_updates")
@@ -24,7 +25,9 @@ class ResultsTail:
         self.names = {topology.name(role): role for role in ROLES}
         # never commits: each view reads from the start
         self.consumer: Consumer = clients.consumer(
-            settings, f"views-{uuid.uuid4().hex}", **{"isolation.level": "read_committed", "enable.partition.eof": True}
+            settings,
+            f"views-{uuid.uuid4().hex}",
+            **{"isolation.level": "read_committed", "enable.partition.eof": True, **QUIET},
         )
         self.assigned: set[str] = set()
         self.partitions: set[tuple[str, int]] = set()

@@ -19,6 +19,8 @@ SETTLE_S = 30.0
 def once(collector: Collector, interval_s: float, stop: threading.Event) -> Report:
     """One report, its rates over interval_s between two snapshots."""
     first = collector.snapshot(SETTLE_S)
+    if first.kafka_error:
+        return report(first)
     stop.wait(interval_s)
     return report(collector.snapshot(SETTLE_S), first)
 
@@ -28,7 +30,7 @@ def print_once(
 ) -> Report:
     shown = once(collector, interval_s, stop)
     if as_json_lines:
-        console.print_json(json.dumps(as_json(shown)))
+        console.file.write(json.dumps(as_json(shown)) + "\n")  # one line, never wrapped
     else:
         console.print(render(shown, collector.settings.bootstrap, collector.settings.topic_prefix))
     return shown
