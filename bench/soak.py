@@ -15,6 +15,7 @@ memory over time. Uses its own local broker (NEWS_INGEST_BROKER_* say where) and
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import shutil
 import signal
@@ -54,10 +55,12 @@ def variation(sources: list[Path], round_no: int, directory: Path) -> Path:
     for source in sources:
         name = source.name if kind in ("original", "refetch") else f"r{round_no}-{source.name}"
         target = out / name
-        if kind == "edit" and source.suffix in (".txt", ".html", ".htm"):
+        packed = source.suffix == ".gz"
+        if kind == "edit" and Path(source.stem if packed else source.name).suffix in (".txt", ".html", ".htm"):
             # an edit inside the article's own sentences, as a correction or an update makes it
-            text = source.read_text(encoding="utf-8", errors="replace")
-            target.write_text(text.replace(" the ", f" the {round_no}th corrected ", 3), encoding="utf-8")
+            raw = gzip.decompress(source.read_bytes()) if packed else source.read_bytes()
+            text = raw.decode("utf-8", errors="replace").replace(" the ", f" the {round_no}th corrected ", 3)
+            (out / (target.stem if packed else target.name)).write_text(text, encoding="utf-8")
         else:
             shutil.copyfile(source, target)
     return out

@@ -20,6 +20,7 @@ from pipeline.views import commands as view_commands
 if TYPE_CHECKING:
     from pipeline.broker import LocalBroker
     from pipeline.models import ProcessResult
+    from pipeline.storyview.threads import StoryThread
 
 app = typer.Typer(help="Streaming news ingest: clean, deduplicated, dated articles and claims on Kafka.")
 broker_app = typer.Typer(help="The local single-node Apache Kafka broker (KRaft, 127.0.0.1 only).")
@@ -32,6 +33,11 @@ sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start page
 app.add_typer(sources_app, name="sources")
 app.command()(view_commands.top)
 app.command()(view_commands.dashboard)
+sink_app = typer.Typer(help="Sinks that write the results topics elsewhere.")
+app.add_typer(sink_app, name="sink")
+stories_app = typer.Typer(help="Story threads and their claim timelines (from PostgreSQL when a DSN is set).")
+app.add_typer(stories_app, name="stories")
+Dsn = Annotated[str | None, typer.Option("--dsn", help="PostgreSQL connection string (else NEWS_INGEST_POSTGRES_DSN)")]
 SourcesPath = Annotated[Path | None, typer.Option("--file", help="the sources file (else NEWS_INGEST_SOURCES_FILE)")]
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -187,6 +193,93 @@ def worker() -> None:
     settings = _service_settings()
     agents, timers = stream_app.build(settings)
     runtime.run(settings, agents, timers)
+
+
+@contextmanager
+def _postgres_errors() -> Iterator[None]:
+    """A database that cannot be reached as a one-line error and exit code 1, not a traceback."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        err.print(f"[red]postgres: {escape(str(exc).strip().splitlines()[0])}")
+        raise typer.Exit(1) from exc
+
+
+@sink_app.command("postgres")
+def sink_postgres(
+    dsn: Dsn = None,
+    migrate_only: Annotated[bool, typer.Option("--migrate-only", help="migrate the schema, then exit")] = False,
+) -> None:
+    """Write the results topics (articles, dedup verdicts, claims, stories, claim updates) into
+    PostgreSQL, exactly once: the schema is created and migrated first, and the consumed offsets are
+    kept in the database, in the transaction of the rows."""
+    from pipeline.sink import loop, store
+    from pipeline.sink.migrations import migrate
+    from pipeline.stopping import stop_on_signals
+
+    settings = Settings()
+    dsn = dsn or settings.postgres_dsn
+    if not dsn:
+        err.print("[red]no database: give --dsn or set NEWS_INGEST_POSTGRES_DSN")
+        raise typer.Exit(2)
+    with _postgres_errors(), store.connect(dsn) as conn:
+        applied = migrate(conn)
+        err.print(f"schema migrations applied: {applied or 'none (up to date)'}")
+        if migrate_only:
+            return
+        settings = _service_settings()
+        loop.run(settings, conn, stop_on_signals())
+
+
+def _threads(dsn: str | None) -> list[StoryThread]:
+    settings = Settings()
+    dsn = dsn or settings.postgres_dsn
+    if dsn:
+        from pipeline.sink import store
+        from pipeline.storyview import from_postgres
+
+        with _postgres_errors(), store.connect(dsn) as conn:
+            return from_postgres.read_threads(conn)
+    from pipeline.storyview import from_topics
+
+    return from_topics.read_threads(settings)
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON instead of tables")]
+
+
+@stories_app.command("list")
+def stories_list(dsn: Dsn = None, json: JsonFlag = False) -> None:
+    """Every story thread: its articles, propositions, and the stance changes of its busiest one."""
+    from pipeline.storyview import render
+
+    threads = _threads(dsn)
+    if json:
+        typer.echo(render.as_json(threads))
+    else:
+        render.story_table(console, threads)
+
+
+@stories_app.command("show")
+def stories_show(
+    story_id: Annotated[str, typer.Argument(help="a story id, or the start of one")],
+    dsn: Dsn = None,
+    json: JsonFlag = False,
+) -> None:
+    """One story: its articles and, per proposition, the claims over time with their stance."""
+    from pipeline.storyview import render
+    from pipeline.storyview.threads import find
+
+    thread = find(_threads(dsn), story_id)
+    if thread is None:
+        err.print(f"[red]no story {escape(story_id)} (or more than one starts so)")
+        raise typer.Exit(1)
+    if json:
+        typer.echo(thread.model_dump_json(indent=2))
+    else:
+        render.story_detail(console, thread)
 
 
 @app.command()

@@ -103,6 +103,10 @@ class Settings(BaseSettings):
     demo_corpus: Path | None = Field(
         None, description="what `demo` replays; unset: the seed corpus of the source tree (the image sets its copy)"
     )
+    postgres_dsn: str | None = Field(
+        None, description="the PostgreSQL database the sink writes to and `stories` reads from; unset: none"
+    )
+    sink_batch_messages: int = Field(500, ge=1, description="messages the PostgreSQL sink writes in one transaction")
     schedule_min_interval_s: float = Field(60.0, gt=0)
     schedule_max_interval_s: float = Field(6 * 3600.0, gt=0)
 

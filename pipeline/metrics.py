@@ -25,6 +25,8 @@ CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitt
 STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"])
 STREAM_BACKLOG = Gauge("news_stream_backlog_messages", "Messages waiting on this worker's assigned partitions")
 DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"])
+SINK_ROWS = Counter("news_sink_rows_total", "Rows the PostgreSQL sink wrote (or found written), by table", ["table"])
+SINK_REJECTS = Counter("news_sink_rejects_total", "Records the sink kept in sink_rejects, not valid payloads")
 
 
 def serve(host: str, port: int) -> None:

@@ -33,10 +33,11 @@ def child_env(settings: Settings) -> dict[str, str]:
 
 
 def start_process(command: str, settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
+    """``news-ingest COMMAND`` (words split at spaces: ``sink postgres``) with these settings."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         return subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "pipeline.cli", command],
+            [sys.executable, "-m", "pipeline.cli", *command.split()],
             env=child_env(settings),
             stdout=log,
             stderr=subprocess.STDOUT,

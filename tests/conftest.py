@@ -14,6 +14,7 @@ from pipeline.config import Settings
 from pipeline.kafka.admin import ensure_topics
 from pipeline.topology import Topology
 from tests.kafka_helpers import free_port
+from tests.postgres import PostgresServer, running_server
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +44,18 @@ def settings(broker: LocalBroker, tmp_path: Path) -> Settings:
     )
     ensure_topics(config, Topology.from_settings(config))
     return config
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server per test session (skips, naming the package, where there is none)."""
+    with running_server() as server:
+        if isinstance(server, str):
+            pytest.skip(server)
+        yield server
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: PostgresServer) -> str:
+    """A fresh database of the session's server."""
+    return postgres_server.new_database()

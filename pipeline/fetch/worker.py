@@ -23,6 +23,7 @@ from confluent_kafka import Consumer, Message, Producer, TopicPartition
 from pipeline import metrics
 from pipeline.codec import DecodeError, decode
 from pipeline.config import Settings
+from pipeline.deadman import Deadman
 from pipeline.extract import ExtractError
 from pipeline.fetch import boilerplate_state, http
 from pipeline.fetch.ledger import Ledger, Partition
@@ -202,11 +203,13 @@ async def _serve(
         pages = PageFetch(fetcher, RobotsCache(fetcher, settings.robots_ttl_s), HostGate(), settings, memory)
         loop = FetchLoop(consumer, producer, topology, pages)
         loop.committer.writer = follower.writer
+        deadman = loop.committer.deadman = Deadman(settings.stall_after_s)
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
         try:
             while not stop.is_set():
+                deadman.beat()
                 await asyncio.sleep(0 if loop.pump() else IDLE_S)
                 loop.commit()
                 follower.poll()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import structlog
@@ -17,7 +17,13 @@ from pipeline.topology import Topology
 
 log = structlog.get_logger(__name__)
 
-_NOT_READY = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE, KafkaError.UNKNOWN_TOPIC_OR_PART}
+_NOT_READY = {
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+    KafkaError._UNKNOWN_PARTITION,
+    KafkaError._UNKNOWN_TOPIC,
+}
 
 
 def admin_config(settings: Settings) -> dict[str, Any]:
@@ -85,18 +91,24 @@ def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 30.0) -> list
     """Each partition of topic positioned at its current end (waiting out leader elections)."""
     deadline = time.monotonic() + timeout_s
     metadata = consumer.list_topics(topic, timeout=timeout_s).topics[topic]
-    ends = []
-    for partition in sorted(metadata.partitions):
-        while True:
-            try:
-                _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout_s)
-                break
-            except KafkaException as exc:
-                if not exc.args[0].retriable() and exc.args[0].code() not in _NOT_READY or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        ends.append(TopicPartition(topic, partition, high))
-    return ends
+    return [
+        TopicPartition(topic, partition, high_watermark(consumer, TopicPartition(topic, partition), deadline))
+        for partition in sorted(metadata.partitions)
+    ]
+
+
+def high_watermark(consumer: Consumer, tp: TopicPartition, deadline: float) -> int:
+    """Where the partition ends, waiting out leader elections and a topic too new for the
+    client's metadata, until deadline (a ``time.monotonic()``)."""
+    while True:
+        try:
+            _, high = consumer.get_watermark_offsets(tp, timeout=max(1.0, deadline - time.monotonic()))
+            return int(high)
+        except KafkaException as exc:
+            error = exc.args[0]
+            if not error.retriable() and error.code() not in _NOT_READY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def read_to_end(
@@ -125,7 +137,11 @@ def read_to_end(
 
 
 def read_partitions(
-    settings: Settings, partitions: list[TopicPartition], deadline: float, group: str
+    settings: Settings,
+    partitions: list[TopicPartition],
+    deadline: float,
+    group: str,
+    on_poll: Callable[[], None] = lambda: None,
 ) -> Iterator[Message]:
     """Every committed record of these partitions, from their start to their end as it is now,
     including whatever transaction is still open there: a read_committed reader stops at the
@@ -135,7 +151,7 @@ def read_partitions(
     try:
         ends = {}
         for tp in partitions:
-            _, high = consumer.get_watermark_offsets(tp, timeout=max(1.0, deadline - time.monotonic()))
+            high = high_watermark(consumer, tp, deadline)
             if high > 0:
                 ends[(tp.topic, tp.partition)] = high
         consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in ends])
@@ -143,6 +159,7 @@ def read_partitions(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
             message = consumer.poll(0.5)
+            on_poll()
             if message is None:
                 continue
             error = message.error()

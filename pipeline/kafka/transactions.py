@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import structlog
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from pipeline.codec import encode
+from pipeline.deadman import Deadman
 from pipeline.fetch import boilerplate_state
 from pipeline.fetch.ledger import Partition
 from pipeline.fetch.pages import Output
@@ -104,6 +106,7 @@ class Committer:
         self.produced = self.sent = False
         self.failures = self._unclassified = 0
         self._retry_at = 0.0
+        self.deadman: Deadman | None = None  # told of every transactional call, to end a worker whose call hangs
 
     @property
     def held(self) -> int:
@@ -162,7 +165,8 @@ class Committer:
 
     def _abort(self) -> None:
         try:
-            self.producer.abort_transaction(CALL_TIMEOUT_S)
+            with self._call("abort_transaction"):
+                self.producer.abort_transaction(CALL_TIMEOUT_S)
         except KafkaException as exc:
             if exc.args[0].code() != KafkaError._STATE:
                 raise
@@ -183,11 +187,16 @@ class Committer:
             if not self.sent and batch.offsets:
                 positions = [TopicPartition(t, p, offset) for (t, p), offset in batch.offsets.items()]
                 metadata = self.consumer.consumer_group_metadata()
-                self.producer.send_offsets_to_transaction(positions, metadata, CALL_TIMEOUT_S)
+                with self._call("send_offsets_to_transaction"):
+                    self.producer.send_offsets_to_transaction(positions, metadata, CALL_TIMEOUT_S)
             self.sent = True
             self.phase = "committing"
-        self.producer.commit_transaction(CALL_TIMEOUT_S)
+        with self._call("commit_transaction"):
+            self.producer.commit_transaction(CALL_TIMEOUT_S)
         self.phase, self.produced, self.sent = "idle", False, False
+
+    def _call(self, name: str) -> AbstractContextManager[None]:
+        return self.deadman.call(name) if self.deadman is not None else nullcontext()
 
     def _produce(self, batch: Batch) -> None:
         try:

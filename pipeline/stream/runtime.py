@@ -30,6 +30,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from pipeline import metrics
 from pipeline.config import Settings
+from pipeline.deadman import Deadman
 from pipeline.fetch.ledger import Partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
@@ -86,27 +87,6 @@ def ensure_changelogs(settings: Settings, topology: Topology, tables: Iterable[T
             log.info("changelog topic not created", topic=name, error=str(exc))
 
 
-class Deadman:
-    """Ends the process when the loop has not beaten for limit_s: a librdkafka call that never
-    returns (a transactional call after a broker restart can hang) or a step that never ends."""
-
-    def __init__(self, limit_s: float) -> None:
-        self.limit_s, self.last = limit_s, time.monotonic()
-        if limit_s > 0:
-            threading.Thread(target=self._watch, name="deadman", daemon=True).start()
-
-    def beat(self) -> None:
-        self.last = time.monotonic()
-
-    def _watch(self) -> None:
-        while True:
-            time.sleep(min(5.0, self.limit_s / 4))
-            silent = time.monotonic() - self.last
-            if silent > self.limit_s:
-                log.error("stream worker hung: exiting so the supervisor restarts it", silent_s=round(silent))
-                os._exit(STALL_EXIT_CODE)
-
-
 class StreamLoop:
     def __init__(
         self, settings: Settings, topology: Topology, agents: list[AnyAgent], consumer: Consumer, committer: Committer
@@ -121,6 +101,7 @@ class StreamLoop:
         self.held_paused: set[Partition] = set()
         self.stalls: StallDetector[Partition] = StallDetector(settings.stall_after_s)
         self.deadman = Deadman(settings.stall_after_s)
+        committer.deadman = self.deadman
 
     @property
     def topics(self) -> list[str]:
@@ -229,13 +210,11 @@ class StreamLoop:
         changelog_partitions = [TopicPartition(self.changelogs[tp.topic], tp.partition) for tp in wanted]
         restored = 0
         group = f"{self.settings.app_id}-restore"
-        for record in read_partitions(self.settings, changelog_partitions, started + RESTORE_TIMEOUT_S, group):
-            by_changelog[str(record.topic())].restore(
-                int(record.partition() or 0), record.key() or b"null", record.value()
-            )
+        deadline = started + RESTORE_TIMEOUT_S
+        for record in read_partitions(self.settings, changelog_partitions, deadline, group, self.deadman.beat):
+            table = by_changelog[str(record.topic())]
+            table.restore(int(record.partition() or 0), record.key() or b"null", record.value())
             restored += 1
-            if restored % 10_000 == 0:
-                self.deadman.beat()
         log.info(
             "tables restored",
             partitions=[f"{tp.topic}[{tp.partition}]" for tp in wanted],
@@ -255,16 +234,20 @@ class StreamLoop:
                 self.tables[topic].drop([partition])
 
     def watch(self) -> None:
-        """Backlog gauge, and the stall check on committed offsets: messages waiting on a partition
-        whose committed offset has not moved for ``stall_after_s`` end the worker."""
+        """Backlog gauge, and the stall check: messages waiting on a partition whose progress has not
+        moved for ``stall_after_s`` end the worker. Progress is the committed offset, or the read
+        position where that is further and no commit is held: a read_committed consumer steps over
+        aborted records and transaction markers without a message to commit."""
+        assigned = self.consumer.assignment()
+        read = {} if self.committer.batch is not None else self._positions(assigned)
         offsets: dict[Partition, tuple[int, int | None]] = {}
-        for tp in self.consumer.assignment():
+        for tp in assigned:
             where = (str(tp.topic), int(tp.partition))
             _, high = self.consumer.get_watermark_offsets(tp, cached=True)  # never blocks
             if high is None or high < 0:
                 continue
-            done = self.committed.get(where)
-            offsets[where] = (int(high), done)
+            done = max(self.committed.get(where, -1), read.get(where, -1))
+            offsets[where] = (int(high), done if done >= 0 else None)
         metrics.STREAM_BACKLOG.set(sum(end - done for end, done in offsets.values() if done is not None))
         if self.settings.stall_after_s <= 0:
             return
@@ -272,6 +255,9 @@ class StreamLoop:
         if stalled:
             log.error("stream stalled: exiting so the supervisor restarts this worker", partitions=stalled)
             os._exit(STALL_EXIT_CODE)
+
+    def _positions(self, partitions: list[TopicPartition]) -> dict[Partition, int]:
+        return {(str(tp.topic), int(tp.partition)): int(tp.offset) for tp in self.consumer.position(partitions)}
 
     def close(self) -> None:
         deadline = time.monotonic() + CLOSE_TIMEOUT_S

@@ -176,4 +176,5 @@ def test_top_shows_throughput_lag_dead_letters_duplicates_and_workers(settings: 
             )
         finally:
             publisher.join()
-        pane.wait_for("a lag of 60 on news.captures", lambda s: lag_of(s, "news.captures") == (10, 70, 60))
+        screen = pane.wait_for("a lag of 60 on news.captures", lambda s: lag_of(s, "news.captures") == (10, 70, 60))
+        (tmp_path / "top-screen.txt").write_text(screen)  # what a person would have seen, kept with the test

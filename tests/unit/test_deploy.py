@@ -49,7 +49,7 @@ def test_docker_compose_file_is_valid() -> None:
         [*command, "-f", str(ROOT / "docker-compose.yml"), "config"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    for service in ("kafka", "topics", "scheduler", "fetch", "stream", "prometheus", "grafana"):
+    for service in ("kafka", "topics", "scheduler", "fetch", "stream", "postgres", "sink", "prometheus", "grafana"):
         assert f"  {service}:" in result.stdout
 
 
@@ -59,11 +59,23 @@ def test_kafka_keeps_its_data_on_its_volume() -> None:
     assert mounts == {"kafka-data": kafka["environment"]["KAFKA_LOG_DIRS"]}
 
 
+def test_the_sink_writes_to_the_compose_database_once_it_is_up() -> None:
+    services = _compose_file()["services"]
+    postgres, sink = services["postgres"], services["sink"]
+    assert sink["command"] == ["sink", "postgres"]
+    assert sink["environment"]["NEWS_INGEST_POSTGRES_DSN"].endswith(
+        f"@postgres:5432/{postgres['environment']['POSTGRES_DB']}"
+    )
+    assert sink["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert sink["depends_on"]["topics"] == {"condition": "service_completed_successfully"}
+    assert postgres["volumes"] == ["postgres-data:/var/lib/postgresql/data"]
+
+
 def test_every_pipeline_service_has_the_shared_environment() -> None:
     compose = _compose_file()
     shared = compose["x-pipeline-environment"]
     services = _pipeline_services(compose)
-    assert set(services) >= {"topics", "scheduler", "fetch", "stream"}
+    assert set(services) >= {"topics", "scheduler", "fetch", "stream", "sink"}
     for name, service in services.items():
         missing = {k: v for k, v in shared.items() if service["environment"].get(k) != v}
         assert not missing, f"{name} lacks the shared {missing}"

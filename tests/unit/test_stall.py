@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.stall import StallDetector
+from pipeline.stall import STALL_EXIT_CODE, StallDetector
 
 
 def test_a_partition_with_waiting_messages_and_a_still_position_is_stalled() -> None:
@@ -34,3 +34,31 @@ def test_an_unknown_position_a_revoked_partition_and_a_pause_reset_the_judgement
     detector.pause()
     assert detector.observe(259, {"p0": (10, 4)}) == []
     assert detector.observe(320, {"p0": (10, 4)}) == ["p0"]
+
+
+def _deadman_exit(script: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_call_that_never_returns_ends_the_worker_with_the_stall_code() -> None:
+    code, out = _deadman_exit(
+        "import time\nfrom pipeline.deadman import Deadman\n"
+        "d = Deadman(limit_s=60, hang_s=0.4)\nwith d.call('send_offsets_to_transaction'):\n    time.sleep(30)\n"
+    )
+    assert code == STALL_EXIT_CODE and "send_offsets_to_transaction" in out
+
+
+def test_a_loop_that_stops_turning_ends_the_worker_and_one_that_turns_does_not() -> None:
+    code, out = _deadman_exit(
+        "import time\nfrom pipeline.deadman import Deadman\nd = Deadman(limit_s=0.4)\ntime.sleep(30)\n"
+    )
+    assert code == STALL_EXIT_CODE and "stopped turning" in out
+    code, out = _deadman_exit(
+        "import time\nfrom pipeline.deadman import Deadman\nd = Deadman(limit_s=0.4)\n"
+        "for _ in range(20):\n    d.beat()\n    time.sleep(0.05)\n"
+    )
+    assert code == 0, out
