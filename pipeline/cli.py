@@ -20,6 +20,7 @@ from rich.table import Table
 
 from pipeline import exit_codes
 from pipeline.config import Settings
+from pipeline.views import commands as view_commands
 
 if TYPE_CHECKING:
     from prometheus_client.metrics import MetricWrapperBase
@@ -37,6 +38,8 @@ boilerplate_app = typer.Typer(help="The fetch workers' site boilerplate memory (
 app.add_typer(boilerplate_app, name="boilerplate")
 sources_app = typer.Typer(help="The sources file: feeds, sitemaps and start pages to watch.")
 app.add_typer(sources_app, name="sources")
+app.command()(view_commands.top)
+app.command()(view_commands.dashboard)
 sink_app = typer.Typer(help="Sinks that write the results topics elsewhere.")
 app.add_typer(sink_app, name="sink")
 stories_app = typer.Typer(help="Story threads and their claim timelines (from PostgreSQL when a DSN is set).")

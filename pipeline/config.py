@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     watchdog_interval_s: float = Field(15.0, gt=0, description="how often the stream worker checks it is progressing")
     metrics_port: int = Field(0, ge=0, description="port of /metrics; 0 disables it")
     metrics_host: str = Field("127.0.0.1", description="address /metrics binds to")
+    metrics_targets: str = Field(
+        "", description="comma-separated host:port of the workers' /metrics, read by `top` and the dashboard"
+    )
 
     cache_dir: Path = Field(default_factory=_cache_dir, description="downloads kept between runs")
     broker_dir: Path = Field(default_factory=_default_broker_dir, description="the local broker's data")
