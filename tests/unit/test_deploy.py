@@ -166,7 +166,7 @@ def test_prometheus_finds_every_scaled_worker_by_dns() -> None:
     compose = _compose_file()
     port = int(compose["x-pipeline-environment"]["NEWS_INGEST_METRICS_PORT"])
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    assert set(jobs) == {"news-ingest-fetch", "news-ingest-stream"}
+    assert set(jobs) == {"news-ingest-fetch", "news-ingest-stream", "news-ingest-sink"}
     for job in jobs.values():
         assert "static_configs" not in job, "a static target sees one container of a scaled service"
         (discovery,) = job["dns_sd_configs"]
