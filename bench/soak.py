@@ -39,6 +39,7 @@ from pipeline.config import Settings  # noqa: E402
 from pipeline.documents import expand, read_all  # noqa: E402
 from pipeline.kafka import clients  # noqa: E402
 from pipeline.kafka.admin import delete_topics_with_prefix, ensure_topics  # noqa: E402
+from pipeline.kafka.clients import KafkaUnreachable  # noqa: E402
 from pipeline.models import Capture, Claim, DeadLetter, DedupVerdict, EnrichedArticle  # noqa: E402
 from pipeline.replay import ReplayTimeout, replay  # noqa: E402
 from pipeline.runner import Workers, running_workers  # noqa: E402
@@ -125,8 +126,9 @@ def read_ids(settings: Settings, topology: Topology) -> dict[str, Counter[str]]:
         message = consumer.poll(1.0)
         if message is None:
             continue
-        if message.error():
-            if message.error().code() == KafkaError._PARTITION_EOF:
+        error = message.error()
+        if error is not None:
+            if error.code() == KafkaError._PARTITION_EOF:
                 ended.add((str(message.topic()), int(message.partition() or 0)))
             continue
         role = names[str(message.topic())]
@@ -178,20 +180,27 @@ def main() -> None:
         thread.start()
         stack.callback(faults.stop.set)
         end = time.monotonic() + args.minutes * 60
+        big, refused = settings.max_document_bytes, 0
         while time.monotonic() < end:
             corpus = variation(sources, rounds, work / "corpus")
-            for item in read_all([corpus], max_bytes=settings.max_document_bytes):
-                published[item.capture_id if isinstance(item, Capture) else item.trace_id] += 1
+            ids = [i.capture_id if isinstance(i, Capture) else i.trace_id for i in read_all([corpus], max_bytes=big)]
             try:
                 summary = replay([corpus], settings, timeout_s=600, health_check=workers.check)
                 print(f"round {rounds}: {summary.documents} documents in {summary.seconds:.1f} s", flush=True)
             except ReplayTimeout as exc:
                 timeouts += 1
                 print(f"round {rounds}: {exc}", flush=True)
+            except KafkaUnreachable as exc:  # refused before publishing anything (the broker frozen): again
+                refused += 1
+                print(f"round {rounds}: {exc}; published again", flush=True)
+                shutil.rmtree(corpus)
+                time.sleep(5)
+                continue
+            published.update(ids)
             rounds += 1
         faults.stop.set()
         thread.join()
-        print(f"\nrounds {rounds} of {len(sources)} documents; rounds that timed out: {timeouts}")
+        print(f"\nrounds {rounds} of {len(sources)} documents; timed out: {timeouts}; refused (broker away): {refused}")
         report(read_ids(settings, topology), published, faults, workers)
 
 

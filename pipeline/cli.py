@@ -195,6 +195,9 @@ def schemas() -> None:
         console.print(str(path))
 
 
+SERVICE_KAFKA_WAIT_S = 60.0
+
+
 def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
     """Settings of a long-running process, once its topics exist and its /metrics serves these."""
     from pipeline import metrics
@@ -203,7 +206,10 @@ def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
 
     settings = Settings()
     _show_client_log()
-    ensure_topics(settings, Topology.from_settings(settings))
+    # a service started while Kafka is briefly away (a restart, an outage) waits for it a while
+    # instead of failing as a command does; its supervisor starts it again if Kafka stays away
+    patient = settings.model_copy(update={"kafka_timeout_s": max(settings.kafka_timeout_s, SERVICE_KAFKA_WAIT_S)})
+    ensure_topics(patient, Topology.from_settings(settings))
     metrics.serve(settings.metrics_host, settings.metrics_port, exported)
     return settings
 
@@ -380,7 +386,10 @@ def schedule(file: SourcesPath = None) -> None:
 
     settings = Settings()
     _show_client_log()
-    ensure_topics(settings, Topology.from_settings(settings))
+    # a service started while Kafka is briefly away (a restart, an outage) waits for it a while
+    # instead of failing as a command does; its supervisor starts it again if Kafka stays away
+    patient = settings.model_copy(update={"kafka_timeout_s": max(settings.kafka_timeout_s, SERVICE_KAFKA_WAIT_S)})
+    ensure_topics(patient, Topology.from_settings(settings))
     run(settings, stop_on_signals(), file or settings.sources_file)
 
 
