@@ -36,6 +36,7 @@ from pipeline.kafka.admin import ensure_topics
 from pipeline.models import FetchRequest
 from pipeline.replay import ReplaySummary, replay
 from pipeline.runner import Workers, running_workers
+from pipeline.stall import STALL_EXIT_CODE
 from pipeline.topology import Topology
 from tests.accounting import (
     Accounting,
@@ -94,6 +95,7 @@ def outage_settings(own_broker: LocalBroker, tmp_path: Path) -> Settings:
 
 
 FATAL_EXIT = f"exit code {FATAL_EXIT_CODE}; last logged: "  # then the fatal transaction error
+HUNG_EXIT = f"exit code {STALL_EXIT_CODE}: it found itself stalled; last logged: "  # then what hung
 HELD_PAGES = 4  # URLs whose fetch is held open until the outage has begun
 
 
@@ -236,11 +238,15 @@ def check(run: Run, name: str) -> None:
     print(report(name, run))  # the figures, for the record (pytest -s)
     accounting = run.accounting
     assert run.held_commits > 0, "the fetch worker never had a commit fail: the outage missed it"
-    # the fetch worker holds through the outage; only a fatal transaction error ends it (and the
-    # runner starts it again): an outage longer than the transaction timeout gets its transaction
-    # aborted by the coordinator, which librdkafka reports as fatal
+    # the fetch worker holds through the outage; only a fatal transaction error ends it (an outage
+    # longer than the transaction timeout gets its transaction aborted by the coordinator, which
+    # librdkafka reports as fatal), or a transactional call that never returns (librdkafka can hang
+    # after a broker restart), which its deadman ends; the runner starts it again
     fetch_exits = [e for e in run.exits if e.startswith("fetch-")]
-    assert all(FATAL_EXIT in e and "fatal transaction error" in e for e in fetch_exits), fetch_exits
+    assert all(
+        (FATAL_EXIT in e and "fatal transaction error" in e) or (HUNG_EXIT in e and "never returned" in e)
+        for e in fetch_exits
+    ), fetch_exits
     assert run.out_in_time == accounting.documents, report(name, run)
     assert not isinstance(run.replayed, BaseException), run.replayed
     assert accounting.lost == (), report(name, run)
