@@ -204,6 +204,7 @@ async def _serve(
         loop = FetchLoop(consumer, producer, topology, pages)
         loop.committer.writer = follower.writer
         deadman = loop.committer.deadman = Deadman(settings.stall_after_s)
+        loop.committer.give_up_s = settings.stall_after_s
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)

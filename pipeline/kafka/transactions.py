@@ -106,6 +106,9 @@ class Committer:
         self.produced = self.sent = False
         self.failures = self._unclassified = 0
         self._retry_at = 0.0
+        # a held batch failing for longer than this ends the worker (0: never)
+        self.give_up_s = 0.0
+        self._failing_since: float | None = None
         self.deadman: Deadman | None = None  # told of every transactional call, to end a worker whose call hangs
 
     @property
@@ -135,7 +138,7 @@ class Committer:
         committed, self.batch = len(self.batch), None
         if self.failures:
             log.info("transaction committed after failed attempts; consuming again", attempts=self.failures + 1)
-        self.failures, self._unclassified, self._retry_at = 0, 0, 0.0
+        self.failures, self._unclassified, self._retry_at, self._failing_since = 0, 0, 0.0, None
         return committed
 
     def drop(self, partitions: list[Partition]) -> None:
@@ -221,8 +224,14 @@ class Committer:
         error: KafkaError = exc.args[0]
         unclassified = not (error.fatal() or error.retriable() or error.txn_requires_abort())
         self._unclassified = self._unclassified + 1 if unclassified else 0
-        if error.fatal() or self._unclassified >= MAX_UNCLASSIFIED:
-            log.error("fatal transaction error: this worker ends", error=str(error), code=error.name())
+        now = time.monotonic()
+        self._failing_since = self._failing_since or now
+        stuck = self.give_up_s > 0 and now - self._failing_since > self.give_up_s
+        if error.fatal() or self._unclassified >= MAX_UNCLASSIFIED or stuck:
+            # stuck: no transaction has committed for give_up_s (librdkafka can wedge in an abort
+            # that never completes after an outage); a new producer starts clean
+            why = f"nothing committed for {now - self._failing_since:.0f} s" if stuck else "fatal"
+            log.error("fatal transaction error: this worker ends", error=str(error), code=error.name(), why=why)
             raise TransactionFatal(str(error)) from exc
         phase = self.phase
         if error.txn_requires_abort() or not error.retriable() or (phase == "open" and not self.produced):

@@ -101,7 +101,7 @@ class StreamLoop:
         self.held_paused: set[Partition] = set()
         self.stalls: StallDetector[Partition] = StallDetector(settings.stall_after_s)
         self.deadman = Deadman(settings.stall_after_s)
-        committer.deadman = self.deadman
+        committer.deadman, committer.give_up_s = self.deadman, settings.stall_after_s
 
     @property
     def topics(self) -> list[str]:
