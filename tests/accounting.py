@@ -31,7 +31,7 @@ from pipeline.config import Settings
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.documents import read_all
 from pipeline.kafka import clients
-from pipeline.kafka.admin import admin_client
+from pipeline.kafka.admin import admin_client, read_partitions
 from pipeline.models import (
     Article,
     Capture,
@@ -104,28 +104,12 @@ def trace_ids(corpus: Path, settings: Settings) -> set[str]:
 
 
 def committed_records(settings: Settings, topic: str, model: type[M], timeout_s: float = 60.0) -> list[M]:
-    """Every committed record of topic, from the start to the end of each partition."""
-    consumer = clients.consumer(settings, f"accounting-{uuid.uuid4().hex}", **READ_COMMITTED)
-    try:
-        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
-        ended: set[int] = set()
-        found: list[M] = []
-        deadline = time.monotonic() + timeout_s
-        while len(ended) < len(partitions):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"could not read {topic} to its end within {timeout_s:.0f}s")
-            message = consumer.poll(0.5)
-            if message is None:
-                continue
-            error = message.error()
-            if error is None:
-                found.append(decode(model, message.value()))
-            elif error.code() == KafkaError._PARTITION_EOF:
-                ended.add(int(message.partition() or 0))
-        return found
-    finally:
-        consumer.close()
+    """Every committed record of topic, from the start to the end of each partition (waiting out
+    a transaction still open there)."""
+    partitions = admin_client(settings).list_topics(topic, timeout=10).topics[topic].partitions
+    wanted = [TopicPartition(topic, p) for p in sorted(partitions)]
+    group, deadline = f"accounting-{uuid.uuid4().hex}", time.monotonic() + timeout_s
+    return [decode(model, m.value()) for m in read_partitions(settings, wanted, deadline, group)]
 
 
 class Outcomes:

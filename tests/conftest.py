@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from pipeline.broker import LocalBroker
 from pipeline.config import Settings
 from pipeline.kafka.admin import ensure_topics
 from pipeline.topology import Topology
-from tests.kafka_helpers import free_port
+from tests.kafka_helpers import deployment_settings, free_port
 from tests.postgres import PostgresServer, running_server
 
 
@@ -34,14 +33,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
 @pytest.fixture
 def settings(broker: LocalBroker, tmp_path: Path) -> Settings:
     """Settings of a fresh deployment: its own topics, groups and app id."""
-    config = Settings(
-        bootstrap_servers=broker.bootstrap,
-        topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
-        partitions=3,
-        session_timeout_s=6.0,
-        cache_dir=tmp_path / "cache",
-        metrics_port=0,
-    )
+    config = deployment_settings(broker.bootstrap, tmp_path)
     ensure_topics(config, Topology.from_settings(config))
     return config
 

@@ -6,16 +6,38 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from confluent_kafka import TopicPartition
 
+from pipeline.broker import LocalBroker
 from pipeline.codec import decode
 from pipeline.config import Settings
 from pipeline.kafka import clients
 from pipeline.models import Contract
 
 M = TypeVar("M", bound=Contract)
+
+
+def deployment_settings(bootstrap: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings of a fresh deployment on a broker: its own topics, groups and app id, a small
+    partition count and a short session timeout."""
+    defaults: dict[str, Any] = {
+        "topic_prefix": f"t{uuid.uuid4().hex[:10]}.",
+        "partitions": 3,
+        "session_timeout_s": 6.0,
+        "cache_dir": tmp_path / "cache",
+        "metrics_port": 0,
+    }
+    return Settings(bootstrap_servers=bootstrap, **(defaults | overrides))
+
+
+def broker_on_free_ports(directory: Path, **options: Any) -> LocalBroker:
+    """A broker of a test's own on free ports (the session broker is shared)."""
+    return LocalBroker(
+        directory, free_port(), free_port(), libs_cache=Settings().cache_dir, start_timeout_s=120, **options
+    )
 
 
 def free_port() -> int:

@@ -33,7 +33,7 @@ from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.ssrf import Resolver, system_resolver
 from pipeline.kafka import clients
 from pipeline.kafka.groups import FETCH_GROUP
-from pipeline.kafka.transactions import RETRY_FIRST_S, Batch, Committer, TransactionFatal
+from pipeline.kafka.transactions import FATAL_EXIT_CODE, RETRY_FIRST_S, Batch, Committer, TransactionFatal
 from pipeline.models import Capture, FetchRequest, stable_id
 from pipeline.stopping import stop_on_signals
 from pipeline.topology import Role, Topology
@@ -43,7 +43,6 @@ GROUP = FETCH_GROUP
 IDLE_S = 0.05
 TRANSACTION_TIMEOUT_MS = 15_000
 CLOSE_TIMEOUT_S = 10.0  # commit attempts at stop begin within this; a supervisor kills after 30 s
-FATAL_EXIT_CODE = 70  # EX_SOFTWARE: the producer was fenced; a new worker starts over
 
 
 async def handle(message: Message, topology: Topology, pages: PageFetch) -> Output:

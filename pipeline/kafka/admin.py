@@ -124,20 +124,12 @@ def read_to_end(
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
         metadata(consumer, settings, topic)
-        pending = {tp.partition for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
-        consumer.assign([TopicPartition(topic, p, 0) for p in pending])
-        deadline = None if give_up_s is None else time.monotonic() + give_up_s
-        while pending and (deadline is None or time.monotonic() < deadline):
-            message = consumer.poll(1.0)
-            if message is None:
-                continue
-            error = message.error()
-            if error is None:
-                yield message
-            elif error.code() == KafkaError._PARTITION_EOF:
-                pending.discard(int(message.partition() or 0))
-        if pending:
-            log.warning("topic not read to its end", topic=topic, partitions=sorted(pending))
+        ends = {(topic, tp.partition): tp.offset for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
+        deadline = time.monotonic() + give_up_s if give_up_s is not None else float("inf")
+        try:
+            yield from _read_until(consumer, ends, deadline)
+        except TimeoutError:
+            log.warning("topic not read to its end", topic=topic, partitions=sorted(p for _, p in ends))
     finally:
         consumer.close()
 
@@ -155,25 +147,32 @@ def read_partitions(
     ``time.monotonic()``)."""
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
-        ends = {}
-        for tp in partitions:
-            high = high_watermark(consumer, tp, deadline)
-            if high > 0:
-                ends[(tp.topic, tp.partition)] = high
-        consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in ends])
-        while ends:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
-            message = consumer.poll(0.5)
-            on_poll()
-            if message is None:
-                continue
-            error = message.error()
-            if error is None:
-                yield message
-            elif error.code() == KafkaError._PARTITION_EOF:
-                where = (str(message.topic()), int(message.partition() or 0))
-                if where in ends and int(message.offset() or 0) >= ends[where]:
-                    del ends[where]
+        highs = {(str(tp.topic), int(tp.partition)): high_watermark(consumer, tp, deadline) for tp in partitions}
+        yield from _read_until(consumer, {where: high for where, high in highs.items() if high > 0}, deadline, on_poll)
     finally:
         consumer.close()
+
+
+def _read_until(
+    consumer: Consumer,
+    ends: dict[tuple[str, int], int],
+    deadline: float,
+    on_poll: Callable[[], None] = lambda: None,
+) -> Iterator[Message]:
+    """Read each partition of ends from its start until it reaches its end offset (what is left
+    in ends when it raises TimeoutError past deadline)."""
+    consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in ends])
+    while ends:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
+        message = consumer.poll(0.5)
+        on_poll()
+        if message is None:
+            continue
+        error = message.error()
+        if error is None:
+            yield message
+        elif error.code() == KafkaError._PARTITION_EOF:
+            where = (str(message.topic()), int(message.partition() or 0))
+            if where in ends and int(message.offset() or 0) >= ends[where]:
+                del ends[where]

@@ -48,6 +48,9 @@ CALL_TIMEOUT_S = 10.0
 MAX_UNCLASSIFIED = 10
 
 
+FATAL_EXIT_CODE = 70  # EX_SOFTWARE: a worker whose producer can go no further; a new one starts over
+
+
 class TransactionFatal(RuntimeError):
     """The producer can make no more transactions (fenced, or another fatal error)."""
 
@@ -252,4 +255,4 @@ class Committer:
         )
 
 
-__all__ = ["Batch", "Committer", "Record", "TransactionFatal"]
+__all__ = ["FATAL_EXIT_CODE", "Batch", "Committer", "Record", "TransactionFatal"]

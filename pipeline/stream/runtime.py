@@ -34,7 +34,7 @@ from pipeline.deadman import Deadman
 from pipeline.fetch.ledger import Partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
-from pipeline.kafka.transactions import Batch, Committer, Record, TransactionFatal
+from pipeline.kafka.transactions import FATAL_EXIT_CODE, Batch, Committer, Record, TransactionFatal
 from pipeline.stall import STALL_EXIT_CODE, StallDetector
 from pipeline.stopping import stop_on_signals
 from pipeline.stream.guard import AnyAgent, Outbox, handle
@@ -49,7 +49,6 @@ POLL_S = 0.025
 TRANSACTION_TIMEOUT_MS = 60_000
 RESTORE_TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 10.0
-FATAL_EXIT_CODE = 70
 
 
 @dataclass(frozen=True)

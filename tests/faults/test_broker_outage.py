@@ -20,7 +20,6 @@ import os
 import signal
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,9 +29,9 @@ import pytest
 
 from pipeline.broker import LocalBroker
 from pipeline.config import Settings
-from pipeline.fetch.worker import FATAL_EXIT_CODE
 from pipeline.fetch.worker import GROUP as FETCH_GROUP
 from pipeline.kafka.admin import ensure_topics
+from pipeline.kafka.transactions import FATAL_EXIT_CODE
 from pipeline.models import FetchRequest
 from pipeline.replay import ReplaySummary, replay
 from pipeline.runner import Workers, running_workers
@@ -51,7 +50,7 @@ from tests.accounting import (
     varied_corpus,
 )
 from tests.integration.fetch_site import Holding, Host, html, request_fetches
-from tests.kafka_helpers import free_port, wait_for
+from tests.kafka_helpers import broker_on_free_ports, deployment_settings, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -63,13 +62,7 @@ STALL_AFTER_S = 45.0  # a stalled stream worker exits after this and the runner 
 
 @pytest.fixture(scope="module")
 def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
-    local = LocalBroker(
-        tmp_path_factory.mktemp("outage-broker"),
-        free_port(),
-        free_port(),
-        libs_cache=Settings().cache_dir,
-        start_timeout_s=120,
-    )
+    local = broker_on_free_ports(tmp_path_factory.mktemp("outage-broker"))
     local.start()
     yield local
     pid = local.pid()
@@ -80,16 +73,7 @@ def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker
 
 @pytest.fixture
 def outage_settings(own_broker: LocalBroker, tmp_path: Path) -> Settings:
-    config = Settings(
-        bootstrap_servers=own_broker.bootstrap,
-        topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
-        partitions=3,
-        session_timeout_s=6.0,
-        cache_dir=tmp_path / "cache",
-        metrics_port=0,
-        stall_after_s=STALL_AFTER_S,
-        watchdog_interval_s=5.0,
-    )
+    config = deployment_settings(own_broker.bootstrap, tmp_path, stall_after_s=STALL_AFTER_S, watchdog_interval_s=5.0)
     ensure_topics(config, Topology.from_settings(config))
     return config
 

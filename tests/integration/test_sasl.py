@@ -4,7 +4,6 @@ a client without them, or with a wrong password, is refused."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from pipeline.kafka.clients import KafkaUnreachable
 from pipeline.replay import replay
 from pipeline.runner import running_workers
 from pipeline.topology import Topology
-from tests.integration.conftest import free_port
+from tests.kafka_helpers import broker_on_free_ports, deployment_settings, free_port
 from tests.seeds import SEEDS_DIR
 
 pytestmark = pytest.mark.integration
@@ -26,14 +25,8 @@ USER, PASSWORD = "ingest", "scram-test-password"
 
 @pytest.fixture(scope="module")
 def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroker]:
-    broker = LocalBroker(
-        tmp_path_factory.mktemp("sasl-broker"),
-        free_port(),
-        free_port(),
-        libs_cache=Settings().cache_dir,
-        start_timeout_s=120,
-        sasl_port=free_port(),
-        scram_users=((USER, PASSWORD),),
+    broker = broker_on_free_ports(
+        tmp_path_factory.mktemp("sasl-broker"), sasl_port=free_port(), scram_users=((USER, PASSWORD),)
     )
     broker.start()
     yield broker
@@ -41,15 +34,7 @@ def sasl_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalBroke
 
 
 def client_settings(broker: LocalBroker, tmp_path: Path, **security: str) -> Settings:
-    return Settings(
-        bootstrap_servers=broker.sasl_bootstrap,
-        topic_prefix=f"t{uuid.uuid4().hex[:10]}.",
-        partitions=3,
-        session_timeout_s=6.0,
-        cache_dir=tmp_path / "cache",
-        kafka_timeout_s=5.0,
-        **security,
-    )
+    return deployment_settings(broker.sasl_bootstrap, tmp_path, kafka_timeout_s=5.0, **security)
 
 
 def scram(password: str) -> dict[str, str]:
