@@ -28,8 +28,13 @@ class Deadman:
         self.limit_s, self.hang_s = limit_s, hang_s
         self.last = time.monotonic()
         self.calling: tuple[str, float] | None = None
+        self._stopped = threading.Event()
         if limit_s > 0:
             threading.Thread(target=self._watch, name="deadman", daemon=True).start()
+
+    def stop(self) -> None:
+        """The loop has ended: nothing more to watch (a process may run several loops in turn)."""
+        self._stopped.set()
 
     def beat(self) -> None:
         self.last = time.monotonic()
@@ -45,8 +50,7 @@ class Deadman:
             self.beat()
 
     def _watch(self) -> None:
-        while True:
-            time.sleep(min(5.0, self.hang_s / 4, self.limit_s / 4))
+        while not self._stopped.wait(min(5.0, self.hang_s / 4, self.limit_s / 4)):
             now, calling = time.monotonic(), self.calling
             if calling is not None and now - calling[1] > self.hang_s:
                 self._exit("a Kafka call never returned", call=calling[0], running_s=round(now - calling[1]))

@@ -251,12 +251,16 @@ class Trail:
 
     doubled: dict[str, tuple[int, int]]
     lost_last_seen: Counter[str]
+    # for each lost article that reached dedup-decide: what reached it there
+    undecided: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         doubled = ", ".join(
             f"{role} [{stage}] {self.doubled[role][0]} (+{self.doubled[role][1]})" for role, stage in TRAIL
         )
-        return f"doubled along the stream: {doubled}; lost documents last seen on: {dict(self.lost_last_seen) or '-'}"
+        undecided = f"; on dedup-decide: {'; '.join(self.undecided)}" if self.undecided else ""
+        last = dict(self.lost_last_seen) or "-"
+        return f"doubled along the stream: {doubled}; lost documents last seen on: {last}{undecided}"
 
 
 def trail(settings: Settings, wanted: set[str], lost: Iterable[str] = ()) -> Trail:
@@ -277,13 +281,14 @@ def trail(settings: Settings, wanted: set[str], lost: Iterable[str] = ()) -> Tra
         counts = Counter(k for k in keys if k.split("/")[0] in documents_of)
         return Counter({k: max(1, n - documents_of[k.split("/")[0]] + 1) for k, n in counts.items()})
 
+    decide_messages = read("dedup_decide", DecideMessage)
     units: dict[str, Counter[str]] = {
         "articles": Counter(a.trace_id for a in fetched),  # one article per document
         "dedup_keyed": beyond_documents(a.article_id for a in read("dedup_keyed", Article)),
         "dedup_bands": beyond_documents(f"{p.article_id}/{p.band}" for p in read("dedup_bands", BandProbe)),
         "dedup_decide": beyond_documents(
             f"{m.article_id}/{'article' if m.article else m.band}"
-            for m in read("dedup_decide", DecideMessage)
+            for m in decide_messages
             if m.article or m.band is not None
         ),
         "unique": beyond_documents(u.article.article_id for u in read("unique", UniqueArticle)),
@@ -296,7 +301,23 @@ def trail(settings: Settings, wanted: set[str], lost: Iterable[str] = ()) -> Tra
         seen = [role for role, _ in TRAIL if article_of.get(trace) in present[role]]
         last_seen[seen[-1] if seen else "(not on news.articles)"] += 1
     doubled = {role: _doubled(c) for role, c in units.items()}
-    return Trail(doubled, last_seen)
+    stuck = sorted({article_of[t] for t in lost if t in article_of and article_of[t] not in present["unique"]})
+    return Trail(doubled, last_seen, [_undecided(a, decide_messages) for a in stuck if a in present["dedup_decide"]])
+
+
+def _undecided(article_id: str, messages: list[DecideMessage]) -> str:
+    """What dedup-decide was given for one article: its bands, and the replies of later-ranked
+    similar articles it had to wait for."""
+    mine = [m for m in messages if m.article_id == article_id]
+    bands = next((m.bands for m in mine if m.article is not None), None)
+    seen = sorted({m.band for m in mine if m.band is not None})
+    later = {c.article_id for m in mine for c in m.later}
+    replies = {m.reply_from.article_id for m in mine if m.reply_from is not None}
+    asked = sum(1 for m in mine if m.earlier is not None)
+    return (
+        f"{article_id[:12]} article {'in' if bands is not None else 'missing'}, bands {len(seen)}/{bands}, "
+        f"replies {len(replies & later)}/{len(later)}, asked {asked}"
+    )
 
 
 def _doubled(counts: Counter[str]) -> tuple[int, int]:

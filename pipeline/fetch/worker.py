@@ -215,6 +215,7 @@ async def _serve(
                 follower.poll()
             await loop.close()
         finally:
+            deadman.stop()
             follower.close()
             consumer.close()
     log.info("fetch worker stopped")

@@ -173,6 +173,9 @@ class StreamLoop:
                 first[where] = min(first.get(where, int(message.offset() or 0)), int(message.offset() or 0))
         for (topic, partition), offset in first.items():
             self.consumer.seek(TopicPartition(topic, partition, offset))
+        if first:
+            rewound = {f"{t}[{p}]": o for (t, p), o in first.items()}
+            log.info("messages fetched before the pause are read again", rewound=rewound)
 
     def _pause(self, pause: bool) -> None:
         """Pause every assigned partition, or resume every partition paused: librdkafka keeps a
@@ -311,6 +314,7 @@ def run(
         log.error("stream worker stopped by a fatal transaction error", error=str(exc))
         raise SystemExit(FATAL_EXIT_CODE) from exc
     finally:
+        loop.deadman.stop()
         consumer.close()
     log.info("stream worker stopped")
 

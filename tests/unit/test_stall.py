@@ -62,3 +62,12 @@ def test_a_loop_that_stops_turning_ends_the_worker_and_one_that_turns_does_not()
         "for _ in range(20):\n    d.beat()\n    time.sleep(0.05)\n"
     )
     assert code == 0, out
+
+
+def test_a_deadman_stopped_with_its_loop_leaves_the_process_running() -> None:
+    # a process runs a worker loop, then goes on with other work (a test session, a CLI command)
+    code, out = _deadman_exit(
+        "import time\nfrom pipeline.deadman import Deadman\nd = Deadman(limit_s=0.4)\nd.stop()\n"
+        "time.sleep(2)\nprint('still running')\n"
+    )
+    assert code == 0 and "still running" in out, out
