@@ -13,9 +13,9 @@ batch meanwhile. What a failed call means follows librdkafka's error classes:
 
 The fetch worker and the stream worker both commit through it.
 
-Partitions taken away by a rebalance leave the held batch; if their outputs were already in an
-open transaction it is aborted first. A commit already under way cannot be aborted: it is
-finished, and the next owner, reading committed offsets as stable ones, waits for it.
+Partitions taken away by a rebalance leave the held batch, and a transaction already carrying
+their outputs ends before the rebalance goes on: aborted if open, committed if its commit is under
+way (which cannot be aborted).
 """
 
 from __future__ import annotations
@@ -138,21 +138,35 @@ class Committer:
         except KafkaException as exc:
             self._failed(exc)
             return 0
-        committed, self.batch = len(self.batch), None
+        return self._committed()
+
+    def _committed(self) -> int:
+        committed, self.batch = len(self.batch) if self.batch is not None else 0, None
         if self.failures:
             log.info("transaction committed after failed attempts; consuming again", attempts=self.failures + 1)
         self.failures, self._unclassified, self._retry_at, self._failing_since = 0, 0, 0.0, None
         return committed
 
     def drop(self, partitions: list[Partition]) -> None:
-        """Partitions no longer ours: their part leaves the held batch, and an open transaction
-        that carries it is aborted (one being committed cannot be, and is finished instead)."""
+        """Partitions no longer ours: their part leaves the held batch, and a transaction that
+        carries it ends before this returns: an open one is aborted, one being committed (which
+        cannot be aborted) is committed. Their next owner, perhaps this worker again, restores
+        their tables from the changelog as it ends then; a commit finishing later could add
+        records past that end while the offsets it commits say they were handled."""
         if self.batch is None or not self.batch.drop(partitions):
             return
         if self.phase == "open" and self.produced:
             self.phase = "aborting"
-        if self.phase == "aborting":
-            self._abort_now()
+        while self.phase in ("aborting", "committing"):
+            try:
+                if self.phase == "aborting":
+                    self._abort()
+                else:
+                    self._end_commit()
+                    self._committed()
+            except KafkaException as exc:
+                self._failed(exc)  # raises TransactionFatal once failing for give_up_s
+                time.sleep(max(0.0, self._retry_at - time.monotonic()))
 
     def abandon(self) -> None:
         """Give up the held batch (the worker stops): abort what is open; the rest is redelivered."""
@@ -197,6 +211,9 @@ class Committer:
                     self.producer.send_offsets_to_transaction(positions, metadata, CALL_TIMEOUT_S)
             self.sent = True
             self.phase = "committing"
+        self._end_commit()
+
+    def _end_commit(self) -> None:
         with self._call("commit_transaction"):
             self.producer.commit_transaction(CALL_TIMEOUT_S)
         self.phase, self.produced, self.sent = "idle", False, False

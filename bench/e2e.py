@@ -1,0 +1,253 @@
+"""What the stream costs against the bare functions: ``process`` and the stream on one corpus, one run.
+
+Usage: .venv/bin/python bench/e2e.py CORPUS... [--workers 1x1 --workers 2x1] [--runs 3] [--latency-share 0.5]
+
+For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
+
+- ``process``: the corpus through the offline chain in this process, after a warm-up on the seeds:
+  wall seconds and this process's CPU seconds (``time.process_time``);
+- the stream, once per ``--workers FxS`` (F fetch workers, S stream workers, the local runner's
+  processes on a fresh topic prefix, warmed up by replaying the seeds): the corpus replayed as fast
+  as it is published, its wall seconds (first publish to last output), each worker's CPU seconds
+  (utime + stime of its process, from ``/proc``, across the replay), and the Kafka records and bytes
+  (key + value) written per document on each topic of the prefix, changelogs included (committed
+  records, read back after the run);
+- latency (first configuration only): the corpus replayed again on a fresh prefix at
+  ``--latency-share`` of the throughput just measured; per document, from the capture's record
+  timestamp to its enriched article's (both set by the producer when it sent them), p50 and p99.
+
+Printed: a row per run and configuration, then medians over the runs, with ratios to ``process``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from confluent_kafka import TopicPartition  # noqa: E402
+
+from pipeline.broker import LocalBroker  # noqa: E402
+from pipeline.cli import SEEDS  # noqa: E402
+from pipeline.codec import decode  # noqa: E402
+from pipeline.config import Settings  # noqa: E402
+from pipeline.kafka import clients  # noqa: E402
+from pipeline.kafka.admin import (  # noqa: E402
+    admin_client,
+    delete_topics_with_prefix,
+    ensure_topics,
+    metadata,
+    read_partitions,
+)
+from pipeline.models import EnrichedArticle  # noqa: E402
+from pipeline.process import process_paths  # noqa: E402
+from pipeline.replay import replay  # noqa: E402
+from pipeline.runner import Workers, running_workers  # noqa: E402
+from pipeline.topology import Topology  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class StreamRun:
+    workers: str
+    seconds: float
+    documents: int
+    cpu: dict[str, float]  # worker log name -> CPU seconds across the replay
+    records: Counter[str] = field(default_factory=Counter)  # topic role -> records written
+    size: Counter[str] = field(default_factory=Counter)  # topic role -> key + value bytes
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.documents / self.seconds
+
+    def cpu_per_doc(self, kind: str) -> float:
+        return sum(s for name, s in self.cpu.items() if name.startswith(kind)) / self.documents
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+
+def worker_cpu(workers: Workers) -> dict[str, float]:
+    return {log.stem: cpu_seconds(p.pid) for log, p in zip(workers.logs, workers.processes, strict=True)}
+
+
+def run_process(paths: list[Path], settings: Settings) -> tuple[float, float, int]:
+    list(process_paths([SEEDS], settings))  # imports and first-call costs out of the figure
+    wall, cpu = time.perf_counter(), time.process_time()
+    documents = sum(1 for _ in process_paths(paths, settings))
+    return time.perf_counter() - wall, time.process_time() - cpu, documents
+
+
+@contextmanager
+def deployment(settings: Settings, fetch: int, stream: int) -> Iterator[tuple[Settings, Workers]]:
+    """Workers on a fresh prefix, warmed up on the seeds; the prefix's topics deleted afterwards."""
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    settings = settings.model_copy(update={"topic_prefix": prefix})
+    ensure_topics(settings, Topology.from_settings(settings))
+    with ExitStack() as stack:
+        stack.callback(delete_topics_with_prefix, settings, prefix)
+        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="news-ingest-e2e-")))
+        workers = stack.enter_context(running_workers(settings, logs, fetch_workers=fetch, stream_workers=stream))
+        replay([SEEDS], settings, timeout_s=300, health_check=workers.check)
+        yield settings, workers
+
+
+def topic_traffic(settings: Settings, skip: dict[str, int]) -> tuple[Counter[str], Counter[str]]:
+    """Committed records and their key + value bytes on every topic of the prefix, past the
+    offsets in skip (topic[partition] -> offset: what the warm-up wrote), by name without prefix."""
+    partitions = prefix_partitions(settings)
+    records: Counter[str] = Counter()
+    size: Counter[str] = Counter()
+    deadline = time.monotonic() + 300
+    for message in read_partitions(settings, partitions, deadline, f"e2e-count-{uuid.uuid4().hex}"):
+        topic = str(message.topic())
+        if int(message.offset() or 0) < skip.get(f"{topic}[{message.partition()}]", 0):
+            continue
+        name = topic.removeprefix(settings.topic_prefix)
+        records[name] += 1
+        size[name] += len(message.key() or b"") + len(message.value() or b"")
+    return records, size
+
+
+def prefix_partitions(settings: Settings) -> list[TopicPartition]:
+    topics = metadata(admin_client(settings), settings).topics
+    return [
+        TopicPartition(n, p) for n, t in topics.items() if n.startswith(settings.topic_prefix) for p in t.partitions
+    ]
+
+
+def end_offsets_now(settings: Settings) -> dict[str, int]:
+    consumer = clients.consumer(settings, f"e2e-ends-{uuid.uuid4().hex}")
+    try:
+        ends = {}
+        for tp in prefix_partitions(settings):
+            _, high = consumer.get_watermark_offsets(tp, timeout=30)
+            ends[f"{tp.topic}[{tp.partition}]"] = int(high)
+        return ends
+    finally:
+        consumer.close()
+
+
+def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -> StreamRun:
+    with deployment(settings, fetch, stream) as (settings, workers):
+        warm = end_offsets_now(settings)
+        before = worker_cpu(workers)
+        summary = replay(paths, settings, timeout_s=900, health_check=workers.check)
+        after = worker_cpu(workers)
+        if len(workers.exits):
+            raise SystemExit(f"a worker exited during the replay: {workers.exits}")
+        records, size = topic_traffic(settings, warm)
+    cpu = {name: after[name] - before[name] for name in after}
+    return StreamRun(f"{fetch}x{stream}", summary.seconds, summary.documents, cpu, records, size)
+
+
+def latencies(paths: list[Path], settings: Settings, rate: float) -> list[float]:
+    """Seconds from each capture's record to its enriched article's, replayed at rate docs/s."""
+    with deployment(settings, 1, 1) as (settings, workers):
+        warm = end_offsets_now(settings)
+        replay(paths, settings, rate=rate, timeout_s=900, health_check=workers.check)
+        topology = Topology.from_settings(settings)
+        sent: dict[str, float] = {}
+        done: dict[str, float] = {}
+        topics = {topology.name("captures"): sent, topology.name("enriched"): done}
+        partitions = [tp for tp in prefix_partitions(settings) if tp.topic in topics]
+        deadline = time.monotonic() + 300
+        for message in read_partitions(settings, partitions, deadline, f"e2e-latency-{uuid.uuid4().hex}"):
+            topic = str(message.topic())
+            if int(message.offset() or 0) < warm.get(f"{topic}[{message.partition()}]", 0):
+                continue
+            stamp = message.timestamp()[1] / 1000
+            if topic == topology.name("captures"):
+                sent[(message.key() or b"").decode()] = stamp
+            else:
+                enriched = decode(EnrichedArticle, message.value() or b"")
+                done.setdefault(enriched.article.trace_id, stamp)
+    return sorted(done[k] - sent[k] for k in done if k in sent)
+
+
+def quantile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("--workers", action="append", help="FxS: F fetch workers and S stream workers")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--latency-share", type=float, default=0.5)
+    args = parser.parse_args()
+    configs = [tuple(int(n) for n in w.split("x")) for w in (args.workers or ["1x1"])]
+    settings = Settings()
+    with ExitStack() as stack:
+        if settings.bootstrap_servers is None:
+            broker = LocalBroker.from_settings(settings)
+            if broker.start():
+                stack.callback(broker.stop)
+        settings = settings.model_copy(update={"bootstrap_servers": settings.bootstrap})
+        offline: list[tuple[float, float, int]] = []
+        streams: dict[str, list[StreamRun]] = defaultdict(list)
+        for run in range(1, args.runs + 1):
+            offline.append(run_process(args.paths, settings))
+            wall, cpu, docs = offline[-1]
+            rate, ms = docs / wall, cpu / docs * 1000
+            print(f"run {run}  process: {docs} docs {wall:.1f} s {rate:.1f} docs/s, CPU {ms:.1f} ms/doc")
+            for fetch, stream in configs:
+                result = run_stream(args.paths, settings, fetch, stream)
+                streams[result.workers].append(result)
+                per_worker = "  ".join(f"{n} {s:.1f} s" for n, s in sorted(result.cpu.items()))
+                print(
+                    f"run {run}  stream {result.workers}: {result.documents} docs {result.seconds:.1f} s "
+                    f"{result.docs_per_s:.1f} docs/s, CPU {per_worker}, "
+                    f"{sum(result.records.values()) / result.documents:.1f} records/doc",
+                    flush=True,
+                )
+        docs = offline[0][2]
+        p_rate = statistics.median(d / w for w, _, d in offline)
+        p_cpu = statistics.median(c / d for _, c, d in offline)
+        print(f"\nmedians over {args.runs} runs ({docs} documents)")
+        heads = ("docs/s", "x process", "CPU ms/doc", "x process", "records/doc", "bytes/doc")
+        print(f"{'':18}" + "".join(f"{h:>12}" for h in heads))
+        print(f"{'process':18}{p_rate:12.1f}{1.0:12.2f}{p_cpu * 1000:12.1f}{1.0:12.2f}{'-':>12}{'-':>12}")
+        for name, results in streams.items():
+            rate = statistics.median(r.docs_per_s for r in results)
+            cpu = statistics.median(r.cpu_per_doc("fetch") + r.cpu_per_doc("worker") for r in results)
+            records = statistics.median(sum(r.records.values()) / r.documents for r in results)
+            size = statistics.median(sum(r.size.values()) / r.documents for r in results)
+            print(
+                f"{'stream ' + name:18}{rate:12.1f}{rate / p_rate:12.2f}{cpu * 1000:12.1f}{cpu / p_cpu:12.2f}"
+                f"{records:12.1f}{size:12.0f}"
+            )
+            for kind in ("fetch", "worker"):
+                share = statistics.median(r.cpu_per_doc(kind) for r in results)
+                print(f"{'  ' + kind + ' workers':18}{'':24}{share * 1000:12.1f}{share / p_cpu:12.2f}")
+        first = streams[next(iter(streams))]
+        print(f"\nrecords and bytes per document by topic (stream {first[0].workers}, median)")
+        for topic in sorted({t for r in first for t in r.records}):
+            records = statistics.median(r.records[topic] / r.documents for r in first)
+            size = statistics.median(r.size[topic] / r.documents for r in first)
+            print(f"  {topic:48}{records:8.2f}{size:10.0f}")
+        rate = args.latency_share * statistics.median(r.docs_per_s for r in first)
+        waits = latencies(args.paths, settings, rate)
+        print(
+            f"\nlatency capture -> enriched at {rate:.1f} docs/s ({args.latency_share:.0%} of the measured maximum), "
+            f"{len(waits)} articles: p50 {quantile(waits, 0.5):.3f} s  p99 {quantile(waits, 0.99):.3f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
