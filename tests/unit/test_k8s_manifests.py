@@ -77,7 +77,7 @@ def _problems(resource: dict[str, Any], version: str) -> list[str]:
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The settings a pod reads from the ConfigMap, and nothing else."""
-    for name in os.environ:
+    for name in list(os.environ):
         if name.startswith("NEWS_INGEST_") or name == "KAFKA_BOOTSTRAP_SERVERS":
             monkeypatch.delenv(name)
     for name, value in _config_map().items():
@@ -96,8 +96,8 @@ def test_the_kustomization_lists_every_manifest_and_its_namespace_exists() -> No
 def test_every_resource_is_valid(version: str) -> None:
     resources = _resources()
     assert {r["kind"] for r in resources} == {"Namespace", "ConfigMap", "Deployment", "ScaledObject"}
-    assert {name: _problems(r, version) for r in resources for name in [r["metadata"]["name"]]} == {
-        r["metadata"]["name"]: [] for r in resources
+    assert {(r["kind"], r["metadata"]["name"]): _problems(r, version) for r in resources} == {
+        (r["kind"], r["metadata"]["name"]): [] for r in resources
     }
 
 
