@@ -26,6 +26,7 @@ _NOT_READY = {
     KafkaError._UNKNOWN_TOPIC,
 }
 _NO_ANSWER = {KafkaError._TRANSPORT, KafkaError._TIMED_OUT, KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION}
+WATERMARK_TRY_S = 5.0  # one watermark query; a slower answer is asked again, the caller beating meanwhile
 
 
 def metadata(client: AdminClient | Consumer, settings: Settings, topic: str | None = None) -> ClusterMetadata:
@@ -102,17 +103,22 @@ def end_offsets(consumer: Consumer, topic: str, timeout_s: float = 30.0) -> list
     ]
 
 
-def high_watermark(consumer: Consumer, tp: TopicPartition, deadline: float) -> int:
+def high_watermark(
+    consumer: Consumer, tp: TopicPartition, deadline: float, on_poll: Callable[[], None] = lambda: None
+) -> int:
     """Where the partition ends, waiting out leader elections and a topic too new for the
-    client's metadata, until deadline (a ``time.monotonic()``)."""
+    client's metadata, until deadline (a ``time.monotonic()``); on_poll runs between tries."""
     while True:
         try:
-            _, high = consumer.get_watermark_offsets(tp, timeout=max(1.0, deadline - time.monotonic()))
+            timeout = min(WATERMARK_TRY_S, max(1.0, deadline - time.monotonic()))
+            _, high = consumer.get_watermark_offsets(tp, timeout=timeout)
             return int(high)
         except KafkaException as exc:
             error = exc.args[0]
-            if not error.retriable() and error.code() not in _NOT_READY or time.monotonic() > deadline:
+            slow = error.code() == KafkaError._TIMED_OUT
+            if not (error.retriable() or slow) and error.code() not in _NOT_READY or time.monotonic() > deadline:
                 raise
+            on_poll()
             time.sleep(0.1)
 
 
@@ -147,7 +153,7 @@ def read_partitions(
     ``time.monotonic()``)."""
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
-        highs = {(str(tp.topic), int(tp.partition)): high_watermark(consumer, tp, deadline) for tp in partitions}
+        highs = {(str(t.topic), int(t.partition)): high_watermark(consumer, t, deadline, on_poll) for t in partitions}
         yield from _read_until(consumer, {where: high for where, high in highs.items() if high > 0}, deadline, on_poll)
     finally:
         consumer.close()

@@ -49,6 +49,7 @@ POLL_S = 0.025
 TRANSACTION_TIMEOUT_MS = 60_000
 RESTORE_TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 10.0
+COMMITTED_TIMEOUT_S = 10.0  # within the deadman's bound for the silence of a rebalance callback
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ class StreamLoop:
         log.info("partitions assigned", partitions=len(partitions))
         (consumer.pause if self.paused else consumer.resume)(partitions)
         try:
-            for tp in consumer.committed(partitions, timeout=30) if partitions else []:
+            for tp in consumer.committed(partitions, timeout=COMMITTED_TIMEOUT_S) if partitions else []:
                 self.committed[(str(tp.topic), int(tp.partition))] = max(int(tp.offset), 0)
         except KafkaException as exc:  # only the stall check reads these; it judges them once known
             log.warning("committed offsets not read", error=str(exc))
