@@ -232,9 +232,9 @@ def main() -> None:
                 f"{'stream ' + name:18}{rate:12.1f}{rate / p_rate:12.2f}{cpu * 1000:12.1f}{cpu / p_cpu:12.2f}"
                 f"{records:12.1f}{size:12.0f}"
             )
-            for kind in ("fetch", "worker"):
+            for kind, label in (("fetch", "fetch workers"), ("worker", "stream workers")):
                 share = statistics.median(r.cpu_per_doc(kind) for r in results)
-                print(f"{'  ' + kind + ' workers':18}{'':24}{share * 1000:12.1f}{share / p_cpu:12.2f}")
+                print(f"{'  ' + label:18}{'':24}{share * 1000:12.1f}{share / p_cpu:12.2f}")
         first = streams[next(iter(streams))]
         print(f"\nrecords and bytes per document by topic (stream {first[0].workers}, median)")
         for topic in sorted({t for r in first for t in r.records}):
