@@ -14,6 +14,7 @@ from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.fetch.source_state import SourceState
 
 DAY_MS = 24 * 60 * 60 * 1000
+Partition = tuple[str, int]  # a topic's name and a partition number
 
 Role = Literal[
     "fetch",
@@ -35,6 +36,7 @@ Role = Literal[
     "claim_updates",
     "deadletter",
 ]
+Output = tuple[Role, str, models.Contract]  # a payload for the topic of a role, with its key
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from pipeline.topology import Partition
+
 T = TypeVar("T")
-Partition = tuple[str, int]
 
 
 @dataclass

@@ -19,10 +19,8 @@ from pipeline.fetch.politeness import HostGate, host_delay
 from pipeline.fetch.retry import next_attempt
 from pipeline.fetch.robots import RobotsCache, origin
 from pipeline.fetch.ssrf import check_scheme
-from pipeline.models import Article, Capture, Contract, DateHint, DeadLetter, FetchRequest, Stage
-from pipeline.topology import Role
-
-Output = tuple[Role, str, Contract]
+from pipeline.models import Article, Capture, DateHint, DeadLetter, FetchRequest, Stage
+from pipeline.topology import Output
 
 
 @dataclass

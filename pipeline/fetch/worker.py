@@ -26,8 +26,8 @@ from pipeline.config import Settings
 from pipeline.deadman import Deadman
 from pipeline.extract import ExtractError
 from pipeline.fetch import boilerplate_state, http
-from pipeline.fetch.ledger import Ledger, Partition
-from pipeline.fetch.pages import Output, PageFetch, dead_letter, extract_counted
+from pipeline.fetch.ledger import Ledger
+from pipeline.fetch.pages import PageFetch, dead_letter, extract_counted
 from pipeline.fetch.politeness import HostGate
 from pipeline.fetch.robots import RobotsCache
 from pipeline.fetch.ssrf import Resolver, system_resolver
@@ -36,7 +36,7 @@ from pipeline.kafka.groups import FETCH_GROUP
 from pipeline.kafka.transactions import FATAL_EXIT_CODE, RETRY_FIRST_S, Batch, Committer, TransactionFatal
 from pipeline.models import Capture, FetchRequest, stable_id
 from pipeline.stopping import stop_on_signals
-from pipeline.topology import Role, Topology
+from pipeline.topology import Output, Partition, Role, Topology
 
 log = structlog.get_logger(__name__)
 GROUP = FETCH_GROUP

@@ -31,10 +31,8 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 from pipeline.codec import encode
 from pipeline.deadman import Deadman
 from pipeline.fetch import boilerplate_state
-from pipeline.fetch.ledger import Partition
-from pipeline.fetch.pages import Output
 from pipeline.models import BoilerplateCount
-from pipeline.topology import Topology
+from pipeline.topology import Output, Partition, Topology
 
 log = structlog.get_logger(__name__)
 PARTITION_UA = -1  # librdkafka: no partition given, the partitioner picks one

@@ -22,8 +22,8 @@ from pipeline.config import Settings
 from pipeline.kafka import clients
 from pipeline.sink import store
 from pipeline.sink.rows import SINK_ROLES, rows_of
-from pipeline.sink.store import Batch, Connection, OffsetsMoved, Partition, Reject
-from pipeline.topology import Role, Topology
+from pipeline.sink.store import Batch, Connection, OffsetsMoved, Reject
+from pipeline.topology import Partition, Role, Topology
 
 log = structlog.get_logger(__name__)
 POLL_S = 0.5

@@ -16,9 +16,9 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from pipeline.sink.rows import TABLES, Row, TableName, TableSpec
+from pipeline.topology import Partition
 
 Connection = psycopg.Connection[tuple[Any, ...]]
-Partition = tuple[str, int]
 
 
 class OffsetsMoved(RuntimeError):

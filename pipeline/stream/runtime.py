@@ -31,7 +31,6 @@ from confluent_kafka.cimpl import NewTopic
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.deadman import Deadman
-from pipeline.fetch.ledger import Partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
 from pipeline.kafka.transactions import FATAL_EXIT_CODE, Batch, Committer, Record, TransactionFatal
@@ -39,7 +38,7 @@ from pipeline.stall import STALL_EXIT_CODE, StallDetector
 from pipeline.stopping import stop_on_signals
 from pipeline.stream.guard import AnyAgent, Outbox, handle
 from pipeline.stream.state import Table
-from pipeline.topology import Topology
+from pipeline.topology import Partition, Topology
 
 log = structlog.get_logger(__name__)
 BATCH_MESSAGES = 500
