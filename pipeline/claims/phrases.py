@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from pipeline.claims.lexicon import CLAUSE_OPENERS, DETERMINERS, DOCUMENT_ADJECTIVES, DOCUMENT_HEADS, ROLE_WORDS
+from pipeline.claims.lexicon import (
+    CLAUSE_OPENERS,
+    DETERMINERS,
+    DOCUMENT_ADJECTIVES,
+    DOCUMENT_HEADS,
+    NOT_NOUNISH,
+    NOUNISH_ENDINGS,
+    ROLE_WORDS,
+)
 
 _PHRASE_WORDS = ROLE_WORDS | DOCUMENT_HEADS | DOCUMENT_ADJECTIVES
 
@@ -20,6 +28,9 @@ _HARD_PUNCT = frozenset(',;:“”"()[]—–')
 _POSSESSIVE = re.compile(r"(?<=\w)[’'](?:s|(?<=s[’']))$")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _CONNECTORS = frozenset({"of", "for"})
+# Before a determiner inside a phrase: "a spokeswoman for the ministry", "director of the office".
+_DET_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
+_NUMBER = re.compile(r"^\d[\d,.]*$")
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
 # Words that open a clause in the role of an adjunct (not a subject): skip that clause.
 _ADJUNCT_OPENERS = CLAUSE_OPENERS - _CONJUNCTIONS
@@ -58,11 +69,30 @@ def _part(tokens: list[str], index: int) -> Part:
         return Part.STOP if lowered in CLAUSE_OPENERS else Part.WORD
     if lowered in _CONNECTORS:
         between = 0 < index < len(tokens) - 1
-        both_capitalised = between and is_capitalised(tokens[index - 1]) and is_capitalised(tokens[index + 1])
-        return Part.WORD if both_capitalised else Part.STOP
-    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
+        both = between and _joinable(tokens[index - 1], lowered == "of") and _joinable(tokens[index + 1], lowered == "of")
+        return Part.WORD if both else Part.STOP
+    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()) or _NUMBER.match(word):
         return Part.WORD
-    return Part.STOP
+    return Part.WORD if nounish(lowered) else Part.STOP
+
+
+def _joinable(token: str, lower_ok: bool) -> bool:
+    """A word "of"/"for" may join: a capitalised one, or ("28 percent of voters") a lower-case noun."""
+    if any(char in _HARD_PUNCT for char in token):
+        return False
+    word = base_word(token)
+    if is_capitalised(word):
+        return True
+    lowered = word.lower()
+    return lower_ok and (lowered in ROLE_WORDS or nounish(lowered) or bool(_NUMBER.match(word)))
+
+
+def nounish(word: str) -> bool:
+    """A lower-case word that reads as a person noun or an adjective before one, by its ending."""
+    singular = word[:-1] if word.endswith("s") and len(word) > 5 else word
+    return (
+        len(singular) >= 5 and singular.isalpha() and singular.endswith(NOUNISH_ENDINGS) and singular not in NOT_NOUNISH
+    )
 
 
 def trailing_phrase(clause: str) -> tuple[int, str] | None:
@@ -71,18 +101,33 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
     tokens = [m.group() for m in matches]
     begin = len(tokens)
     named = False
-    for index in range(len(tokens) - 1, -1, -1):
+    index = len(tokens) - 1
+    while index >= 0:
         part = _part(tokens, index)
         if part is Part.STOP:
             break
         begin = index
         if part is Part.DET:
-            break
+            if not _connected(tokens, index):
+                break
+            index -= 1  # the connector; the phrase goes on before it
+            continue
         named = True
+        index -= 1
     if not named:
         return None
     offset = matches[begin].start()
     return offset, clause[offset:].rstrip()
+
+
+def _connected(tokens: list[str], det: int) -> bool:
+    """The determiner at ``det`` follows "of"/"for"/... that follows a phrase word: read on past both."""
+    return (
+        det >= 2
+        and tokens[det - 1].lower() in _DET_CONNECTORS
+        and _part(tokens, det - 2) is Part.WORD
+        and base_word(tokens[det - 2]).lower() not in CLAUSE_OPENERS
+    )
 
 
 def whole_phrase(text: str) -> str | None:
