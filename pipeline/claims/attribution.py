@@ -23,11 +23,20 @@ from pipeline.claims.dating import DateIndex
 from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
+    CHECKED_CLAUSE_CUES,
+    CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
     PARTICIPLE_CUES,
 )
 from pipeline.claims.phrases import sentence_subject, trailing_phrase, whole_phrase
+
+
+class _Span(NamedTuple):
+    """Where a cue (a word or a phrase such as "went on to say") stands in the sentence."""
+
+    start: int
+    end: int
 
 
 class _Found(NamedTuple):
@@ -51,6 +60,7 @@ class Attribution:
 
 _ACCORDING = "according to"
 _PARTICIPLES = frozenset(PARTICIPLE_CUES)
+_CUE_LEAD = re.compile(r"\b(?:" + "|".join(lead.replace(" ", r"\s+") for lead in CUE_PHRASE_LEADS) + r")\s+to\s+$")
 _CUE = re.compile(
     r"\b(?:[Aa]ccording\s+to|" + "|".join(sorted(FINITE_CUES + PARTICIPLE_CUES, key=len, reverse=True)) + r")\b"
 )
@@ -64,8 +74,8 @@ _AUX_TAIL = re.compile(
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
-    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s[^,]{1,80}|"
-    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,80}),$"
+    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s(?:[^,]|,[”\"’']){1,150}|\d{1,3}|"
+    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}),[”\"]?$"
 )
 # "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
@@ -99,6 +109,18 @@ _PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")
 _CONTENT_END = re.compile(
     r",[\"”’]?\s+(?:according\s+to|citing|" + "|".join(PARTICIPLE_CUES) + r")\b|\s+according\s+to\b"
 )
+# After "SPEAKER said" of an inverted sentence: where or about what, not a reported clause.
+_ADJUNCT_REST = re.compile(
+    r"\s+(?:at|in|of|about|during|after|before|while|when|from|via|with|as|outside|inside|to|referring|"
+    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b[^“\"]*$"
+)
+_QUOTE_MARK = re.compile(r"[“\"]|''")
+_SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
+_FINITE_HINT = re.compile(
+    r"\b(?:is|are|was|were|will|would|could|can|should|may|might|must|has|have|had|did|does|do|\w+ed|"
+    r"\w+n[’']t|\w+[’']ll|\w+[’']s|\w+[’']re)\b"
+)
+_CLAUSE_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i", "there", "you", "this", "that"})
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
 _OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
@@ -120,8 +142,10 @@ class _Finder:
 
     def run(self) -> list[Attribution]:
         found: list[Attribution] = []
-        for match in _CUE.finditer(self.s):
-            cue = " ".join(match.group().lower().split())
+        for word in _CUE.finditer(self.s):
+            lead = _CUE_LEAD.search(self.s, max(0, word.start() - 24), word.start())
+            match = _Span(lead.start() if lead else word.start(), word.end())
+            cue = " ".join(self.s[match.start : match.end].lower().split())
             if cue == _ACCORDING:
                 attribution = self._source(match)
             elif cue in _PARTICIPLES:
@@ -139,8 +163,8 @@ class _Finder:
         words = _DATE_WORDS.match(self.s, position)
         return words.end() if words else position
 
-    def _after_cue(self, match: re.Match[str], cue: str) -> int:
-        position = self._skip_date(match.end())
+    def _after_cue(self, match: _Span, cue: str) -> int:
+        position = self._skip_date(match.end)
         setting = _SETTING.match(self.s, position)
         position = self._skip_date(setting.end()) if setting else position
         if cue in _OBJECT_CUES:
@@ -148,14 +172,15 @@ class _Finder:
             position = self._skip_date(obj.end()) if obj else position
         return position
 
-    def _finite(self, match: re.Match[str], cue: str) -> Attribution | None:
+    def _finite(self, match: _Span, cue: str) -> Attribution | None:
         passive = self._passive(match, cue)
         if passive is not None:
             return passive
         cue_first = self._cue_first(match, cue)
         if cue_first is not None:
             return cue_first
-        after = self._after_cue(match, cue)
+        verb = cue.rsplit(" ", 1)[-1]
+        after = self._after_cue(match, verb)
         rest = self.s[after:]
         that = _THAT.match(rest)
         if that:
@@ -165,18 +190,33 @@ class _Finder:
             return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
         if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
             return self._inverted(match, cue, after)
-        if cue in BARE_CLAUSE_CUES and _bare_clause(rest, cue):
+        if self._after_quote(match, verb, rest) or _ADJUNCT_REST.match(rest):
+            inverted = self._inverted(match, cue, after)
+            if inverted is not None:
+                return inverted
+        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
+        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         return None
+
+    def _after_quote(self, match: _Span, verb: str, rest: str) -> bool:
+        """ "“...,” Mayor Jane Doe told reporters at a news conference": the quote is what was said."""
+        if not _opens_quote(self.s) or _QUOTE_MARK.search(rest):
+            return False
+        return verb in _OBJECT_CUES and not _SUBJECT_PRONOUN.search(rest)
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
         clause = _PARENTHESIS.sub("", _AUX_TAIL.sub("", self.s[:position].rstrip()))
         via: tuple[str, ...] = ()
-        aside = _ASIDE.search(clause)
-        if aside:
-            via = (aside.group(1).strip(),) if aside.group(1) else ()
-            clause = clause[: aside.start()]
+        trimmed = clause
+        for _ in range(2):  # "Tom Roe, the head of a group, a body that sued the state, said"
+            aside = _ASIDE.search(trimmed + ("," if trimmed is not clause else ""))
+            if aside is None:
+                break
+            via = (*via, aside.group(1).strip()) if aside.group(1) else via
+            trimmed = trimmed[: aside.start()]
+        clause = trimmed
         pronoun = _PRONOUN_TAIL.search(clause)
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
@@ -187,25 +227,25 @@ class _Finder:
         end = _CONTENT_END.search(self.s, start)
         return end.start() if end else len(self.s)
 
-    def _forward(self, match: re.Match[str], cue: str, content_start: int) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _forward(self, match: _Span, cue: str, content_start: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         end = self._content_end(content_start)
         window = (0, content_start)
-        return Attribution(cue, match.start(), speaker.phrase, speaker.start, content_start, end, window, speaker.via)
+        return Attribution(cue, match.start, speaker.phrase, speaker.start, content_start, end, window, speaker.via)
 
-    def _forward_quote(self, match: re.Match[str], cue: str, start: int, mark: str) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _forward_quote(self, match: _Span, cue: str, start: int, mark: str) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         close = self.s.find(_CLOSING[mark], start)
         end = close if close >= 0 else len(self.s)
         window = (0, start)
-        return Attribution(cue, match.start(), speaker.phrase, speaker.start, start, end, window, speaker.via, True)
+        return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, speaker.via, True)
 
-    def _inverted(self, match: re.Match[str], cue: str, after: int) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _inverted(self, match: _Span, cue: str, after: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
@@ -217,7 +257,7 @@ class _Finder:
         start = len(self.s) - len(self.s.lstrip())
         window = (boundary.start(), after)
         return Attribution(
-            cue, match.start(), speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+            cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
         )
 
     def _phrase_after(self, start: int) -> tuple[int, str] | None:
@@ -226,57 +266,57 @@ class _Finder:
         phrase = whole_phrase(tail.strip())
         return (start + tail.index(phrase), phrase) if phrase is not None else None
 
-    def _cue_first(self, match: re.Match[str], cue: str) -> Attribution | None:
-        boundary = _BOUNDARY_END.search(self.s[: match.start()].rstrip())
-        found = self._phrase_after(match.end()) if boundary else None
+    def _cue_first(self, match: _Span, cue: str) -> Attribution | None:
+        boundary = _BOUNDARY_END.search(self.s[: match.start].rstrip())
+        found = self._phrase_after(match.end) if boundary else None
         if boundary is None or found is None:
             return None
         speaker_start, phrase = found
         quoted = _opens_quote(self.s)
         window = (boundary.start(), len(self.s))
-        return Attribution(cue, match.start(), phrase, speaker_start, 0, boundary.start(), window, (), quoted)
+        return Attribution(cue, match.start, phrase, speaker_start, 0, boundary.start(), window, (), quoted)
 
-    def _passive(self, match: re.Match[str], cue: str) -> Attribution | None:
-        lead = _PASSIVE_LEAD.search(self.s[: match.start()])
-        by = _PASSIVE_BY.match(self.s, match.end())
+    def _passive(self, match: _Span, cue: str) -> Attribution | None:
+        lead = _PASSIVE_LEAD.search(self.s[: match.start])
+        by = _PASSIVE_BY.match(self.s, match.end)
         phrase = whole_phrase(by.group(1).strip()) if lead and by else None
         if lead is None or by is None or phrase is None:
             return None
         window = (lead.start(), by.end())
-        return Attribution(cue, match.start(), phrase, by.start(1), 0, lead.start(), window)
+        return Attribution(cue, match.start, phrase, by.start(1), 0, lead.start(), window)
 
-    def _source(self, match: re.Match[str]) -> Attribution | None:
-        lead = self.s[: match.start()].strip(' "“‘')
+    def _source(self, match: _Span) -> Attribution | None:
+        lead = self.s[: match.start].strip(' "“‘')
         if not lead or lead.lower() in ("but", "and", "yet", "also"):
-            comma = self.s.find(",", match.end())
-            found = self._phrase_after(match.end()) if comma > 0 else None
+            comma = self.s.find(",", match.end)
+            found = self._phrase_after(match.end) if comma > 0 else None
             if found is None:
                 return None
             speaker_start, phrase = found
             start = comma + 1 + len(self.s[comma + 1 :]) - len(self.s[comma + 1 :].lstrip())
             end = self._content_end(start)
-            return Attribution(_ACCORDING, match.start(), phrase, speaker_start, start, end, (0, start))
+            return Attribution(_ACCORDING, match.start, phrase, speaker_start, start, end, (0, start))
         return self._trailing_source(match)
 
-    def _trailing_source(self, match: re.Match[str]) -> Attribution | None:
-        found = self._phrase_after(match.end())
+    def _trailing_source(self, match: _Span) -> Attribution | None:
+        found = self._phrase_after(match.end)
         if found is None:
             return None
         speaker_start, phrase = found
-        prefix = self.s[: match.start()].rstrip()
+        prefix = self.s[: match.start].rstrip()
         boundary = _BOUNDARY_END.search(prefix)
         end = boundary.start() if boundary else len(prefix)
-        window = (match.start(), len(self.s))
-        return Attribution(_ACCORDING, match.start(), phrase, speaker_start, 0, end, window)
+        window = (match.start, len(self.s))
+        return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
-    def _participle(self, match: re.Match[str], cue: str, found: list[Attribution]) -> Attribution | None:
-        if not _PARTICIPLE_LEAD.search(self.s[: match.start()]):
+    def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
+        if not _PARTICIPLE_LEAD.search(self.s[: match.start]):
             return None
-        that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end())
-        quote = None if that else _QUOTE_OPEN.match(self.s, match.end())
+        that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end)
+        quote = None if that else _QUOTE_OPEN.match(self.s, match.end)
         if that is None and quote is None:
             return None
-        speaker = self._subject(match.start(), found)
+        speaker = self._subject(match.start, found)
         if speaker is None:
             return None
         if that is not None:
@@ -286,8 +326,8 @@ class _Finder:
             start = quote.end()
             close = self.s.find(_CLOSING[quote.group(1)], start)
             end, quoted = (close if close >= 0 else len(self.s)), True
-        window = (match.start(), start)
-        return Attribution(cue, match.start(), speaker[1], speaker[0], start, end, window, quoted=quoted)
+        window = (match.start, start)
+        return Attribution(cue, match.start, speaker[1], speaker[0], start, end, window, quoted=quoted)
 
     def _subject(self, position: int, found: list[Attribution]) -> tuple[int, str] | None:
         earlier = [a for a in found if a.cue_start < position and a.cue != _ACCORDING]
@@ -305,6 +345,16 @@ def _bare_clause(rest: str, cue: str) -> bool:
     first = words[0].lower().strip('“"') if words else ""
     stop = _TOLD_STOP if cue in _OBJECT_CUES else BARE_CLAUSE_STOP
     return len(words) >= 3 and first not in stop
+
+
+def _reads_as_clause(rest: str) -> bool:
+    """A bare complement that reads as a clause: a subject pronoun first, or a finite verb near its start."""
+    words = rest.split()
+    if len(words) < 3:
+        return False
+    if words[0].lower().strip("“\"") in _CLAUSE_SUBJECTS:
+        return True
+    return words[0].lower() not in BARE_CLAUSE_STOP and _FINITE_HINT.search(" ".join(words[1:7])) is not None
 
 
 def _merge_sources(found: list[Attribution]) -> list[Attribution]:
