@@ -12,7 +12,7 @@ from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.phrases import sentence_subject
 from pipeline.claims.scoring import checkworthiness
 from pipeline.claims.sentences import Sentence, split_sentences
-from pipeline.claims.speakers import SpeakerResolver
+from pipeline.claims.speakers import SpeakerResolver, describes_people
 from pipeline.models import Article, Claim, DateStamp, Precision, Speaker, stable_id
 
 # News gives the date of a statement once and carries it over the next sentences.
@@ -87,7 +87,7 @@ class _ClaimFinder:
         text, quote = clean_content(raw, attribution.quoted)
         if len(text.split()) < MIN_CONTENT_WORDS:
             return None
-        self.resolver.observe(speaker)
+        self.resolver.observe(speaker, attribution.speaker)
         said = self._stated(attribution, sentence, index)
         content_start = sentence.start + attribution.content_start
         content_end = sentence.start + attribution.content_end
@@ -97,6 +97,7 @@ class _ClaimFinder:
             claim_id=stable_id(self.article.article_id, speaker.name, attribution.cue, text),
             article_id=self.article.article_id,
             speaker=speaker,
+            speaker_phrase=attribution.speaker,
             via=attribution.via,
             cue=attribution.cue,
             text=text,
@@ -139,9 +140,12 @@ def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
 
 
 def _speaker_named(speaker: Speaker) -> bool:
-    """Never a lone common word: a capitalised name, or a descriptive phrase of two words or more."""
+    """A capitalised name, a descriptive phrase of two words or more, or one word that names people
+    ("officials", "the mayor"); never another lone common word."""
     name = speaker.name
-    return any(c.isalpha() for c in name) and (any(c.isupper() for c in name) or len(name.split()) >= 2)
+    if not any(c.isalpha() for c in name):
+        return False
+    return any(c.isupper() for c in name) or len(name.split()) >= 2 or describes_people(name)
 
 
 def _identified(speaker: Speaker) -> bool:

@@ -207,7 +207,7 @@ PERSON_HEADS = frozenset(
     chairman chairwoman head founder executive ceo researcher researchers scientist scientists professor
     observer observers investigator investigators prosecutor prosecutors judge officer officers representative
     representatives candidate nominee attorney people critics supporters voters residents members staff
-    congressman congresswoman spokesmen spokeswomen""".split()
+    congressman congresswoman spokesmen spokeswomen chief""".split()
 )
 
 # Lower-case word endings of person nouns and of the adjectives before them ("pollster", "strategist",

@@ -55,7 +55,8 @@ def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
-def _part(tokens: list[str], index: int) -> Part:
+def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
+    """``broad``: also words known only by their ending, numbers, and "of" between lower-case nouns."""
     token = tokens[index]
     if any(char in _HARD_PUNCT for char in token):
         return Part.STOP
@@ -69,11 +70,12 @@ def _part(tokens: list[str], index: int) -> Part:
         return Part.STOP if lowered in CLAUSE_OPENERS else Part.WORD
     if lowered in _CONNECTORS:
         between = 0 < index < len(tokens) - 1
-        both = between and _joinable(tokens[index - 1], lowered == "of") and _joinable(tokens[index + 1], lowered == "of")
+        lower_ok = broad and lowered == "of"
+        both = between and _joinable(tokens[index - 1], lower_ok) and _joinable(tokens[index + 1], lower_ok)
         return Part.WORD if both else Part.STOP
-    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()) or _NUMBER.match(word):
+    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
         return Part.WORD
-    return Part.WORD if nounish(lowered) else Part.STOP
+    return Part.WORD if broad and (nounish(lowered) or _NUMBER.match(word)) else Part.STOP
 
 
 def _joinable(token: str, lower_ok: bool) -> bool:
@@ -103,7 +105,7 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
     named = False
     index = len(tokens) - 1
     while index >= 0:
-        part = _part(tokens, index)
+        part = _part(tokens, index, broad=True)
         if part is Part.STOP:
             break
         begin = index
@@ -125,7 +127,7 @@ def _connected(tokens: list[str], det: int) -> bool:
     return (
         det >= 2
         and tokens[det - 1].lower() in _DET_CONNECTORS
-        and _part(tokens, det - 2) is Part.WORD
+        and _part(tokens, det - 2, broad=True) is Part.WORD
         and base_word(tokens[det - 2]).lower() not in CLAUSE_OPENERS
     )
 
