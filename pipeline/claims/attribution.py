@@ -29,7 +29,8 @@ from pipeline.claims.lexicon import (
     OBJECT_STARTERS,
     PARTICIPLE_CUES,
 )
-from pipeline.claims.phrases import sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.speakers import describes_people
 
 
 class _Span(NamedTuple):
@@ -56,6 +57,7 @@ class Attribution:
     window: tuple[int, int]  # where the date of saying may stand
     via: tuple[str, ...] = ()
     quoted: bool = False
+    insert: tuple[int, int] | None = None  # "X, officials said, Y": the part of the content span that is not content
 
 
 _ACCORDING = "according to"
@@ -68,14 +70,19 @@ _CUE = re.compile(
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
     r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
+    r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|"
     r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
     r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|"
-    r"in\s+a\s+statement))+$"
+    r"in\s+a\s+statement|(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)|[a-z]+ly)"
+    r"|(?<=,)\s+(?:for\s+example|for\s+instance|however|though|too|in\s+turn|in\s+fact|meanwhile),)+$"
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
     r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s(?:[^,]|,[”\"’']){1,150}|\d{1,3}|"
-    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}),[”\"]?$"
+    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}|"
+    r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|"
+    r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
+    r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}),[”\"]?$"
 )
 # "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
@@ -118,9 +125,23 @@ _QUOTE_MARK = re.compile(r"[“\"]|''")
 _SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
 _FINITE_HINT = re.compile(
     r"\b(?:is|are|was|were|will|would|could|can|should|may|might|must|has|have|had|did|does|do|\w+ed|"
-    r"\w+n[’']t|\w+[’']ll|\w+[’']s|\w+[’']re)\b"
+    r"\w+n[’']t|\w+[’']ll|\w+[’']s|\w+[’']re|came|went|got|made|took|gave|knew|saw|told|said|thought|found|"
+    r"left|felt|became|began|kept|held|brought|ran|won|lost|paid|met|sent|built|spent|led|fell|stood|wrote|"
+    r"rose|grew|chose|drew|broke|spoke|sold|put|set|cut|let|hit|hurt|cost|quit|needs|wants|thinks|knows)\b"
 )
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i", "there", "you", "this", "that"})
+# After "X, SPEAKER said": a comma and the rest of the clause it interrupts.
+_RESUME = re.compile(
+    r",\s+(?!(?:citing|quoting|according|and|but|or|who|which|where|when|because|while|although|as|"
+    + "|".join(PARTICIPLE_CUES)
+    + r")\b)(?=(?:\S+\s+){2}\S)"
+)
+_ADJUNCT_CUT = re.compile(
+    r"\s+(?:when|who|whose|as|in|at|on|during|after|before|while|to|about|from|via|with|outside|inside|"
+    r"released|obtained|published|conducted|issued|posted|out|that|which|by)\b"
+)
+_SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
+_APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
 _OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
@@ -210,13 +231,17 @@ class _Finder:
         clause = _PARENTHESIS.sub("", _AUX_TAIL.sub("", self.s[:position].rstrip()))
         via: tuple[str, ...] = ()
         trimmed = clause
-        for _ in range(2):  # "Tom Roe, the head of a group, a body that sued the state, said"
+        for _ in range(3):  # "Tom Roe, the head of a group, a body that sued the state, said"
             aside = _ASIDE.search(trimmed + ("," if trimmed is not clause else ""))
             if aside is None:
                 break
             via = (*via, aside.group(1).strip()) if aside.group(1) else via
             trimmed = trimmed[: aside.start()]
         clause = trimmed
+        closed = clause + ("," if trimmed is not clause else "")
+        appositive = _APPOSITIVE_NAME.search(closed[:-1]) if closed.endswith(",") else None
+        if appositive is not None and _describes_before(closed[: appositive.start()]):  # "her adviser, Jane Roe, said"
+            return _Found(appositive.start(1), appositive.group(1), via)
         pronoun = _PRONOUN_TAIL.search(clause)
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
@@ -256,20 +281,37 @@ class _Finder:
         quoted = _opens_quote(self.s)
         start = len(self.s) - len(self.s.lstrip())
         window = (boundary.start(), after)
+        resume = None if citing else _RESUME.match(self.s, after)
+        if resume is not None and not quoted:  # "Mr. Roe, officials said, has become wary": the content goes on
+            end = self._content_end(resume.end())
+            insert = (boundary.start(), resume.end())
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, via, False, insert)
         return Attribution(
             cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
         )
 
-    def _phrase_after(self, start: int) -> tuple[int, str] | None:
-        """The speaker phrase that is all of the text from ``start`` to the next comma: its offset and text."""
-        tail = self.s[start:].split(",")[0]
+    def _phrase_after(self, start: int, loose: bool = False) -> tuple[int, str] | None:
+        """The speaker phrase from ``start`` to the next comma, or to a word that opens an adjunct
+        ("said Jane Roe when asked"): its offset and text. ``loose``: else all of a short tail."""
+        tail = (_SOURCE_TAIL.split(self.s[start:], maxsplit=1) if loose else self.s[start:].split(","))[0]
         phrase = whole_phrase(tail.strip())
-        return (start + tail.index(phrase), phrase) if phrase is not None else None
+        for cut in _ADJUNCT_CUT.finditer(tail):
+            if phrase is not None or cut.start() == 0:
+                break
+            phrase = whole_phrase(tail[: cut.start()].strip())
+        if phrase is None and loose and 0 < len(tail.split()) <= 12:
+            phrase = tail.strip()
+        return (start + tail.index(phrase), phrase) if phrase else None
 
     def _cue_first(self, match: _Span, cue: str) -> Attribution | None:
         boundary = _BOUNDARY_END.search(self.s[: match.start].rstrip())
-        found = self._phrase_after(match.end) if boundary else None
-        if boundary is None or found is None:
+        if boundary is None or self._skip_date(match.end) != match.end:
+            return None  # "said Monday": a date, not a speaker, follows the cue
+        plain = boundary.group() == ","
+        if plain and (cue.rsplit(" ", 1)[-1] in _OBJECT_CUES or self._speaker_before(match.start) is not None):
+            return None  # "Jane Roe, a lawyer, told the paper": the speaker stands before the cue
+        found = self._phrase_after(match.end)
+        if found is None:
             return None
         speaker_start, phrase = found
         quoted = _opens_quote(self.s)
@@ -289,7 +331,7 @@ class _Finder:
         lead = self.s[: match.start].strip(' "“‘')
         if not lead or lead.lower() in ("but", "and", "yet", "also"):
             comma = self.s.find(",", match.end)
-            found = self._phrase_after(match.end) if comma > 0 else None
+            found = self._phrase_after(match.end, loose=True) if comma > 0 else None
             if found is None:
                 return None
             speaker_start, phrase = found
@@ -299,7 +341,7 @@ class _Finder:
         return self._trailing_source(match)
 
     def _trailing_source(self, match: _Span) -> Attribution | None:
-        found = self._phrase_after(match.end)
+        found = self._phrase_after(match.end, loose=True)
         if found is None:
             return None
         speaker_start, phrase = found
@@ -344,7 +386,15 @@ def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
     first = words[0].lower().strip('“"') if words else ""
     stop = _TOLD_STOP if cue in _OBJECT_CUES else BARE_CLAUSE_STOP
+    if first in ("it", "this") and len(words) >= 3 and _FINITE_HINT.match(words[1]):
+        return True  # "said it was over"
     return len(words) >= 3 and first not in stop
+
+
+def _describes_before(text: str) -> bool:
+    """``text`` ends with a description of a person ("her senior adviser"), not a place ("Columbus")."""
+    words = text.split()
+    return bool(words) and describes_people(base_word(words[-1]).lower()) and words[-1][:1].islower()
 
 
 def _reads_as_clause(rest: str) -> bool:

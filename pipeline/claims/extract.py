@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pipeline.claims.attribution import Attribution, find_attributions
 from pipeline.claims.dating import DateIndex, publication_date
 from pipeline.claims.entities import entities_of
+from pipeline.claims.lexicon import PRONOUNS
 from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.phrases import sentence_subject
 from pipeline.claims.scoring import checkworthiness
@@ -81,9 +82,11 @@ class _ClaimFinder:
 
     def _claim(self, attribution: Attribution, sentence: Sentence, index: int) -> Claim | None:
         speaker = self.resolver.resolve(attribution.speaker, sentence.start + attribution.speaker_start)
+        if speaker is None and attribution.cue == "according to":
+            speaker = _literal(attribution.speaker)
         if speaker is None or not _speaker_named(speaker):
             return None
-        raw = sentence.text[attribution.content_start : attribution.content_end]
+        raw = _content_text(sentence.text, attribution)
         text, quote = clean_content(raw, attribution.quoted)
         if len(text.split()) < MIN_CONTENT_WORDS:
             return None
@@ -131,6 +134,23 @@ class _ClaimFinder:
             said = None
         self.carry = said
         return said
+
+
+def _literal(phrase: str) -> Speaker | None:
+    """A source as written ("according to data released by the state"), when it resolves to nobody known."""
+    words = phrase.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    if len(words) < 2 or words[0].lower() in PRONOUNS:
+        return None
+    return Speaker(name=" ".join(words), kind="unknown")
+
+
+def _content_text(sentence: str, attribution: Attribution) -> str:
+    start, end = attribution.content_start, attribution.content_end
+    if attribution.insert is None:
+        return sentence[start:end]
+    return f"{sentence[start : attribution.insert[0]]} {sentence[attribution.insert[1] : end]}"
 
 
 def _located(claim: Claim, attribution: Attribution, base: int) -> Located:

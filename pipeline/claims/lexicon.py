@@ -127,7 +127,8 @@ BARE_CLAUSE_CUES = frozenset({"said", "says", "told", "tells", "stated", "added"
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
     """say argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
-    suggested suggests argued conceded contended maintained recalled concluded testified""".split()
+    suggested suggests argued conceded contended maintained recalled concluded testified reported reports
+    announced revealed confirmed""".split()
 )
 
 # After a bare-clause cue, these first words mean an object or an adjunct, not a reported clause.
