@@ -142,6 +142,7 @@ _ADJUNCT_CUT = re.compile(
 )
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
+_COORDINATED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|later|again))?$")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
 _OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
@@ -246,6 +247,8 @@ class _Finder:
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
         found = trailing_phrase(clause)
+        if found is None and _COORDINATED.search(clause):  # "Roe criticised the plan and said ..."
+            found = sentence_subject(clause)
         return _Found(found[0], found[1], via) if found else None
 
     def _content_end(self, start: int) -> int:

@@ -30,6 +30,8 @@ _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _CONNECTORS = frozenset({"of", "for"})
 # Before a determiner inside a phrase: "a spokeswoman for the ministry", "director of the office".
 _DET_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
+# A word that follows an opening adjunct ("Inside the hall", "Reached by phone"), never a subject.
+_NOT_AFTER_SUBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|my|to|by|after|before|into)\b")
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
 # Words that open a clause in the role of an adjunct (not a subject): skip that clause.
@@ -168,7 +170,7 @@ def sentence_subject(sentence: str) -> tuple[int, str] | None:
         brk = _CLAUSE_BREAK.search(sentence, position)
         clause = sentence[position : brk.start() if brk else len(sentence)]
         found = leading_phrase(clause)
-        if found is not None:
+        if found is not None and not _NOT_AFTER_SUBJECT.match(clause, found[0] + len(found[1])):
             return position + found[0], found[1]
         if brk is None:
             return None

@@ -162,8 +162,10 @@ class SpeakerResolver:
             return None
         if len(words) == 2 and lowered[0] == "the" and words[1].islower() and lowered[1] in _DEFINITE_HEADS:
             return self._definite(lowered[1], position)
-        if len(words) <= 2 and words[-1].islower() and lowered[0] in ("the", words[-1].lower()):
+        if len(words) <= 2 and lowered[0] in ("the", lowered[-1]) and words[-1].islower():
             return self._description(lowered[-1])
+        if len(words) == 1 and (lowered[0] in PERSON_HEADS or _plural_of(lowered[0], _GROUP_HEADS)):
+            return self._description(lowered[0])  # "Officials said" at the start of a sentence
         return self.describe(words, position)
 
     def _person_for(self, gender: str, position: int) -> Speaker | None:
