@@ -107,7 +107,7 @@ _THAT = re.compile(
 # Some archives write quotation marks as two apostrophes: ''We will,'' she said.
 _QUOTE_OPEN = re.compile(r"\s*[,:]?\s*(''|[“\"])")
 _TERMINAL = re.compile(r"\s*[.!?]?(?:''|[\"”’])?\s*$")
-_BOUNDARY_END = re.compile(r"(?:,(?:''|[\"”’])?|[?!](?:''|[\"”’])|\s[—–])$")
+_BOUNDARY_END = re.compile(r"(?:,\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}|[?!](?:''|[\"”’'])(?:\s?[\"”’']){0,2}|\s[—–])$")
 _PARTICIPLE_LEAD = re.compile(r",(?:''|[\"”’])?\s+$")
 _THAT_AFTER_PARTICIPLE = re.compile(r"\s+that\s+")
 _CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
@@ -119,8 +119,14 @@ _CONTENT_END = re.compile(
 # After "SPEAKER said" of an inverted sentence: where or about what, not a reported clause.
 _ADJUNCT_REST = re.compile(
     r"\s+(?:at|in|of|about|during|after|before|while|when|from|via|with|as|outside|inside|to|referring|"
-    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b[^“\"]*$"
+    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b"
+    r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
 )
+# "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
+_TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
+_INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
+_INFINITIVE = re.compile(r"\s+to\s+[a-z]")
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
 _QUOTE_MARK = re.compile(r"[“\"]|''")
 _SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
 _FINITE_HINT = re.compile(
@@ -145,7 +151,7 @@ _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]
 _COORDINATED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|later|again))?$")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
-_OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
+_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks"})  # cues whose object (the one told) comes before the content
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -192,7 +198,8 @@ class _Finder:
         if cue in _OBJECT_CUES:
             obj = _TOLD_OBJECT.match(self.s, position)
             position = self._skip_date(obj.end()) if obj else position
-        return position
+        target = _TARGET.match(self.s, position)
+        return target.end() if target else position
 
     def _finite(self, match: _Span, cue: str) -> Attribution | None:
         passive = self._passive(match, cue)
@@ -216,6 +223,8 @@ class _Finder:
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
+        if verb in _INFINITIVE_CUES and _INFINITIVE.match(rest):
+            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
         if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
@@ -378,7 +387,9 @@ class _Finder:
         earlier = [a for a in found if a.cue_start < position and a.cue != _ACCORDING]
         if earlier:
             return earlier[-1].speaker_start, earlier[-1].speaker
-        return sentence_subject(self.s[:position])
+        subject = sentence_subject(self.s[:position])
+        pronoun = None if subject else _PRONOUN_SUBJECT.search(self.s, 0, position)
+        return (pronoun.start(1), pronoun.group(1)) if pronoun else subject
 
 
 def _opens_quote(sentence: str) -> bool:

@@ -82,6 +82,9 @@ FINITE_CUES = (
     "observed",
     "remarked",
     "joked",
+    "vowed",
+    "pledged",
+    "threatened",
 )
 
 # Participles that hang a further claim on the clause's subject: ", stating that ...".
