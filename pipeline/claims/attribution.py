@@ -44,6 +44,7 @@ class _Found(NamedTuple):
     start: int
     phrase: str
     via: tuple[str, ...]
+    referent: str | None = None  # what a relative "who" stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class Attribution:
     via: tuple[str, ...] = ()
     quoted: bool = False
     insert: tuple[int, int] | None = None  # "X, officials said, Y": the part of the content span that is not content
+    referent: str | None = None  # "Jane Roe, who said ...": the speaker phrase is "who", standing for "Jane Roe"
 
 
 _ACCORDING = "according to"
@@ -70,7 +72,7 @@ _CUE = re.compile(
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
     r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
-    r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|"
+    r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|here|there|"
     r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
     r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|"
     r"in\s+a\s+statement|(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)|[a-z]+ly)"
@@ -82,7 +84,8 @@ _ASIDE = re.compile(
     r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}|"
     r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|"
     r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
-    r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}),[”\"]?$"
+    r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}|"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.-]*[’']s?\s+(?:[a-z][\w-]*\s*){1,5}|[RDI]-[A-Z][\w.]*),[”\"]?$"
 )
 # "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
@@ -124,6 +127,7 @@ _ADJUNCT_REST = re.compile(
 )
 # "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
+_INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
 _INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
 _INFINITIVE = re.compile(r"\s+to\s+[a-z]")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
@@ -149,9 +153,14 @@ _ADJUNCT_CUT = re.compile(
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|later|again))?$")
+_RELATIVE_WHO = re.compile(r",\s+(who)$")
+_QUOTE_REACH = 1500
+_REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
-_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks"})  # cues whose object (the one told) comes before the content
+_OBJECT_CUES = frozenset(
+    {"told", "tells", "asked", "asks"}
+)  # cues whose object (the one told) comes before the content
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -198,7 +207,7 @@ class _Finder:
         if cue in _OBJECT_CUES:
             obj = _TOLD_OBJECT.match(self.s, position)
             position = self._skip_date(obj.end()) if obj else position
-        target = _TARGET.match(self.s, position)
+        target = _TARGET.match(self.s, position) or _INTERJECTION.match(self.s, position)
         return target.end() if target else position
 
     def _finite(self, match: _Span, cue: str) -> Attribution | None:
@@ -255,6 +264,12 @@ class _Finder:
         pronoun = _PRONOUN_TAIL.search(clause)
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
+        relative = _RELATIVE_WHO.search(clause)
+        if relative is not None:  # "Sen. Jane Roe, the ranking member, who said"
+            antecedent = self._speaker_before(relative.start() + 1) if relative.start() > 0 else None
+            if antecedent is None or antecedent.referent is not None:
+                return None
+            return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
         found = trailing_phrase(clause)
         if found is None and _COORDINATED.search(clause):  # "Roe criticised the plan and said ..."
             found = sentence_subject(clause)
@@ -270,16 +285,64 @@ class _Finder:
             return None
         end = self._content_end(content_start)
         window = (0, content_start)
-        return Attribution(cue, match.start, speaker.phrase, speaker.start, content_start, end, window, speaker.via)
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            content_start,
+            end,
+            window,
+            speaker.via,
+            referent=speaker.referent,
+        )
 
     def _forward_quote(self, match: _Span, cue: str, start: int, mark: str) -> Attribution | None:
         speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         close = self.s.find(_CLOSING[mark], start)
-        end = close if close >= 0 else len(self.s)
+        end = close if close >= 0 else self._quote_end(start, mark)
         window = (0, start)
-        return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, speaker.via, True)
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            end,
+            window,
+            speaker.via,
+            True,
+            referent=speaker.referent,
+        )
+
+    def _quote_end(self, start: int, mark: str) -> int:
+        """Where a quotation that runs past its sentence closes, relative to the sentence; paragraphs that
+        reopen the quotation ("... \n“More.”") go on with it."""
+        position = self.base + start
+        limit = min(len(self.text), position + _QUOTE_REACH)
+        while position < limit:
+            close = self.text.find(_CLOSING[mark], position, limit)
+            newline = self.text.find("\n", position, limit)
+            if newline < 0 or (0 <= close < newline):
+                return (close if close >= 0 else limit) - self.base
+            reopened = _REOPENED.match(self.text, newline)
+            if reopened is None:
+                return newline - self.base
+            position = reopened.end()
+        return limit - self.base
+
+    def _previous_quote(self) -> tuple[int, int] | None:
+        """The quotation that ends right before this sentence ("“We won.” Roe said."), relative to it."""
+        before = self.text[max(0, self.base - _QUOTE_REACH) : self.base].rstrip()
+        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'"):
+            return None
+        offset = self.base - _QUOTE_REACH if self.base > _QUOTE_REACH else 0
+        opening = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1), before.rfind("''", 0, len(before) - 2))
+        if opening < 0 or "\n" in before[opening:]:
+            return None
+        return offset + opening - self.base, offset + len(before) - self.base
 
     def _inverted(self, match: _Span, cue: str, after: int) -> Attribution | None:
         speaker = self._speaker_before(match.start)
@@ -287,7 +350,11 @@ class _Finder:
             return None
         boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
         if boundary is None:
-            return None
+            previous = None if self.s[: speaker.start].strip() else self._previous_quote()
+            if previous is None:
+                return None
+            window = (0, after)
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, *previous, window, speaker.via, True)
         citing = _CITING.match(self.s, after)
         via = (*speaker.via, citing.group(1).strip()) if citing else speaker.via
         quoted = _opens_quote(self.s)
@@ -306,11 +373,11 @@ class _Finder:
         """The speaker phrase from ``start`` to the next comma, or to a word that opens an adjunct
         ("said Jane Roe when asked"): its offset and text. ``loose``: else all of a short tail."""
         tail = (_SOURCE_TAIL.split(self.s[start:], maxsplit=1) if loose else self.s[start:].split(","))[0]
-        phrase = whole_phrase(tail.strip())
+        phrase = _nearly_whole(tail)
         for cut in _ADJUNCT_CUT.finditer(tail):
             if phrase is not None or cut.start() == 0:
                 break
-            phrase = whole_phrase(tail[: cut.start()].strip())
+            phrase = _nearly_whole(tail[: cut.start()])
         if phrase is None and loose and 0 < len(tail.split()) <= 12:
             phrase = tail.strip()
         return (start + tail.index(phrase), phrase) if phrase else None
@@ -405,6 +472,16 @@ def _bare_clause(rest: str, cue: str) -> bool:
     return len(words) >= 3 and first not in stop
 
 
+def _nearly_whole(text: str) -> str | None:
+    """``text`` as one speaker phrase, a party tag "(D-Ore.)" and one leading adjective left out."""
+    text = _PARENTHESIS.sub("", text.strip()).strip()
+    phrase = whole_phrase(text)
+    if phrase is None:
+        found = trailing_phrase(text.rstrip(" .!?"))
+        phrase = found[1] if found and len(text[: found[0]].split()) == 1 else None
+    return phrase
+
+
 def _describes_before(text: str) -> bool:
     """``text`` ends with a description of a person ("her senior adviser"), not a place ("Columbus")."""
     words = text.split()
@@ -416,7 +493,7 @@ def _reads_as_clause(rest: str) -> bool:
     words = rest.split()
     if len(words) < 3:
         return False
-    if words[0].lower().strip("“\"") in _CLAUSE_SUBJECTS:
+    if words[0].lower().strip('“"') in _CLAUSE_SUBJECTS:
         return True
     return words[0].lower() not in BARE_CLAUSE_STOP and _FINITE_HINT.search(" ".join(words[1:7])) is not None
 

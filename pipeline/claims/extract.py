@@ -23,6 +23,7 @@ MIN_CONTENT_WORDS = 3
 _LEADING_THAT = re.compile(r"^that\s+")
 _DOTTED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _QUOTED_SPAN = re.compile(r"[“\"]([^”\"]+)[”\"]|''((?:(?!'')[^\n])+)''")
+_REOPENED = re.compile(r"\s*\n\s*(?:“|\"|'')")  # a quotation that goes on in the next paragraph
 _OPEN_QUOTES = "“\"‘'"
 _CLOSE_QUOTES = "”\"’'"
 
@@ -81,12 +82,14 @@ class _ClaimFinder:
             self.resolver.observe_subject(subject[1], sentence.start + subject[0])
 
     def _claim(self, attribution: Attribution, sentence: Sentence, index: int) -> Claim | None:
-        speaker = self.resolver.resolve(attribution.speaker, sentence.start + attribution.speaker_start)
+        speaker = self.resolver.resolve(
+            attribution.referent or attribution.speaker, sentence.start + attribution.speaker_start
+        )
         if speaker is None and attribution.cue == "according to":
             speaker = _literal(attribution.speaker)
         if speaker is None or not _speaker_named(speaker):
             return None
-        raw = _content_text(sentence.text, attribution)
+        raw = _content_text(self.text, sentence.start, attribution)
         text, quote = clean_content(raw, attribution.quoted)
         if len(text.split()) < MIN_CONTENT_WORDS:
             return None
@@ -146,11 +149,13 @@ def _literal(phrase: str) -> Speaker | None:
     return Speaker(name=" ".join(words), kind="unknown")
 
 
-def _content_text(sentence: str, attribution: Attribution) -> str:
-    start, end = attribution.content_start, attribution.content_end
+def _content_text(text: str, base: int, attribution: Attribution) -> str:
+    """The content as written; offsets are relative to the sentence at ``base`` and may reach outside it
+    (a quotation before the sentence, or one that runs on past it)."""
+    start, end = base + attribution.content_start, base + attribution.content_end
     if attribution.insert is None:
-        return sentence[start:end]
-    return f"{sentence[start : attribution.insert[0]]} {sentence[attribution.insert[1] : end]}"
+        return text[start:end]
+    return f"{text[start : base + attribution.insert[0]]} {text[base + attribution.insert[1] : end]}"
 
 
 def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
@@ -176,6 +181,7 @@ def clean_content(raw: str, quoted: bool) -> tuple[str, str | None]:
     """Claim text without "that", trailing commas or the full stop, and the verbatim quote if any."""
     content = _LEADING_THAT.sub("", raw.strip())
     if quoted:
+        content = _REOPENED.sub(" ", content)
         verbatim = content.strip(_OPEN_QUOTES + _CLOSE_QUOTES + " ").rstrip(",").rstrip()
         return _tidy(verbatim), verbatim
     content = content.rstrip(" ,;:")

@@ -194,7 +194,7 @@ ROLE_WORDS = frozenset(
     attorney attorneys aide spokesmen spokeswomen congressman congresswoman businessman businesswoman
     chair economist economists strategist strategists pollster pollsters many some several most few
     retired elected unnamed longtime veteran public local federal political republican democratic
-    conservative liberal independent""".split()
+    conservative liberal independent second third fourth fifth one two three four five law""".split()
 )
 
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".

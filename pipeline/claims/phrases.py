@@ -32,6 +32,7 @@ _CONNECTORS = frozenset({"of", "for"})
 _DET_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
 # A word that follows an opening adjunct ("Inside the hall", "Reached by phone"), never a subject.
 _NOT_AFTER_SUBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|my|to|by|after|before|into)\b")
+_QUANTIFIERS = frozenset({"these", "those", "some", "many", "several", "both", "most", "other", "another"})
 _NUMBER = re.compile(r"^\d[\d,.]*$")
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
 # Words that open a clause in the role of an adjunct (not a subject): skip that clause.
@@ -66,7 +67,7 @@ def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
     lowered = word.lower()
     if not word:
         return Part.STOP
-    if lowered in DETERMINERS:
+    if lowered in DETERMINERS or (broad and lowered in _QUANTIFIERS):
         return Part.DET
     if is_capitalised(word):
         return Part.STOP if lowered in CLAUSE_OPENERS else Part.WORD

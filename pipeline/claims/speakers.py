@@ -39,6 +39,7 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
+_BARE_BODIES = frozenset({"police", "authorities"})  # named by no article, yet speaking for a known body
 # Pronouns with no single referent to resolve to ("they" may be a government or its officials).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
@@ -185,6 +186,8 @@ class SpeakerResolver:
             return self.last_person
         if describes_people(head):
             return Speaker(name=head, kind="person" if head in PERSON_HEADS else "unknown")
+        if head in _BARE_BODIES:
+            return Speaker(name=head, kind="organisation")
         return None
 
     def describe(self, words: list[str], position: int) -> Speaker | None:
