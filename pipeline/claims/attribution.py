@@ -153,6 +153,7 @@ _ADJUNCT_CUT = re.compile(
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|later|again))?$")
+_AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r",\s+(who)$")
 _QUOTE_REACH = 1500
 _REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
@@ -349,6 +350,10 @@ class _Finder:
         if speaker is None:
             return None
         boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
+        if boundary is None and _AS_LEAD.match(self.s[: speaker.start]) and self.s.startswith(",", after):
+            start = after + 1 + len(self.s[after + 1 :]) - len(self.s[after + 1 :].lstrip())
+            window = (0, start)  # "As the paper reported, the plan is dead."
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, len(self.s), window, speaker.via)
         if boundary is None:
             previous = None if self.s[: speaker.start].strip() else self._previous_quote()
             if previous is None:
@@ -373,7 +378,7 @@ class _Finder:
         """The speaker phrase from ``start`` to the next comma, or to a word that opens an adjunct
         ("said Jane Roe when asked"): its offset and text. ``loose``: else all of a short tail."""
         tail = (_SOURCE_TAIL.split(self.s[start:], maxsplit=1) if loose else self.s[start:].split(","))[0]
-        phrase = _nearly_whole(tail)
+        phrase = tail.strip() if loose and 0 < len(tail.split()) <= 12 else _nearly_whole(tail)
         for cut in _ADJUNCT_CUT.finditer(tail):
             if phrase is not None or cut.start() == 0:
                 break

@@ -13,7 +13,7 @@ from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.phrases import sentence_subject
 from pipeline.claims.scoring import checkworthiness
 from pipeline.claims.sentences import Sentence, split_sentences
-from pipeline.claims.speakers import SpeakerResolver, describes_people
+from pipeline.claims.speakers import SpeakerResolver, names_a_source
 from pipeline.models import Article, Claim, DateStamp, Precision, Speaker, stable_id
 
 # News gives the date of a statement once and carries it over the next sentences.
@@ -144,7 +144,7 @@ def _literal(phrase: str) -> Speaker | None:
     words = phrase.split()
     if words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    if len(words) < 2 or words[0].lower() in PRONOUNS:
+    if not words or words[0].lower() in PRONOUNS:
         return None
     return Speaker(name=" ".join(words), kind="unknown")
 
@@ -170,7 +170,7 @@ def _speaker_named(speaker: Speaker) -> bool:
     name = speaker.name
     if not any(c.isalpha() for c in name):
         return False
-    return any(c.isupper() for c in name) or len(name.split()) >= 2 or describes_people(name)
+    return any(c.isupper() for c in name) or len(name.split()) >= 2 or names_a_source(name)
 
 
 def _identified(speaker: Speaker) -> bool:

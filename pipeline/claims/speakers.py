@@ -39,7 +39,7 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
-_BARE_BODIES = frozenset({"police", "authorities"})  # named by no article, yet speaking for a known body
+_BARE_BODIES = frozenset({"police", "authorities", "campaign", "company", "airline", "team", "website", "network"})  # named by no article, yet speaking for a known body
 # Pronouns with no single referent to resolve to ("they" may be a government or its officials).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
@@ -270,7 +270,7 @@ def _unnamed(words: list[str]) -> Speaker | None:
     name = " ".join(words)
     if head in PERSON_HEADS or person_noun(head):
         return Speaker(name=name, kind="person")
-    if head in ORG_HEADS:
+    if head in ORG_HEADS or head in _BARE_BODIES:
         return Speaker(name=name, kind="organisation")
     if head in OUTLET_HEADS:
         return Speaker(name=name, kind="outlet")
@@ -280,6 +280,11 @@ def _unnamed(words: list[str]) -> Speaker | None:
 
 
 _PERSON_ENDINGS = ("ist", "ian", "er", "or", "ee", "man", "woman", "men", "women", "ant", "ent")
+
+
+def names_a_source(word: str) -> bool:
+    """One lower-case word that may stand as a speaker: people ("officials") or a body ("police")."""
+    return describes_people(word) or word in _BARE_BODIES
 
 
 def describes_people(word: str) -> bool:
