@@ -29,6 +29,7 @@ from pipeline.claims.lexicon import (
     OBJECT_STARTERS,
     PARTICIPLE_CUES,
 )
+from pipeline.claims.patterns import words_pattern
 from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase
 from pipeline.claims.speakers import describes_people
 
@@ -65,9 +66,7 @@ class Attribution:
 _ACCORDING = "according to"
 _PARTICIPLES = frozenset(PARTICIPLE_CUES)
 _CUE_LEAD = re.compile(r"\b(?:" + "|".join(lead.replace(" ", r"\s+") for lead in CUE_PHRASE_LEADS) + r")\s+to\s+$")
-_CUE = re.compile(
-    r"\b(?:[Aa]ccording\s+to|" + "|".join(sorted(FINITE_CUES + PARTICIPLE_CUES, key=len, reverse=True)) + r")\b"
-)
+_CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
@@ -248,31 +247,31 @@ class _Finder:
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        clause = _PARENTHESIS.sub("", _AUX_TAIL.sub("", self.s[:position].rstrip()))
+        clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, self.s[:position].rstrip()))
         via: tuple[str, ...] = ()
         trimmed = clause
         for _ in range(3):  # "Tom Roe, the head of a group, a body that sued the state, said"
-            aside = _ASIDE.search(trimmed + ("," if trimmed is not clause else ""))
+            aside = _tail(_ASIDE, trimmed + ("," if trimmed is not clause else ""))
             if aside is None:
                 break
             via = (*via, aside.group(1).strip()) if aside.group(1) else via
             trimmed = trimmed[: aside.start()]
         clause = trimmed
         closed = clause + ("," if trimmed is not clause else "")
-        appositive = _APPOSITIVE_NAME.search(closed[:-1]) if closed.endswith(",") else None
+        appositive = _tail(_APPOSITIVE_NAME, closed[:-1]) if closed.endswith(",") else None
         if appositive is not None and _describes_before(closed[: appositive.start()]):  # "her adviser, Jane Roe, said"
             return _Found(appositive.start(1), appositive.group(1), via)
-        pronoun = _PRONOUN_TAIL.search(clause)
+        pronoun = _tail(_PRONOUN_TAIL, clause)
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
-        relative = _RELATIVE_WHO.search(clause)
+        relative = _tail(_RELATIVE_WHO, clause)
         if relative is not None:  # "Sen. Jane Roe, the ranking member, who said"
             antecedent = self._speaker_before(relative.start() + 1) if relative.start() > 0 else None
             if antecedent is None or antecedent.referent is not None:
                 return None
             return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
         found = trailing_phrase(clause)
-        if found is None and _COORDINATED.search(clause):  # "Roe criticised the plan and said ..."
+        if found is None and _tail(_COORDINATED, clause):  # "Roe criticised the plan and said ..."
             found = sentence_subject(clause)
         return _Found(found[0], found[1], via) if found else None
 
@@ -349,7 +348,7 @@ class _Finder:
         speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
-        boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
+        boundary = _tail(_BOUNDARY_END, self.s[: speaker.start].rstrip())
         if boundary is None and _AS_LEAD.match(self.s[: speaker.start]) and self.s.startswith(",", after):
             start = after + 1 + len(self.s[after + 1 :]) - len(self.s[after + 1 :].lstrip())
             window = (0, start)  # "As the paper reported, the plan is dead."
@@ -388,7 +387,7 @@ class _Finder:
         return (start + tail.index(phrase), phrase) if phrase else None
 
     def _cue_first(self, match: _Span, cue: str) -> Attribution | None:
-        boundary = _BOUNDARY_END.search(self.s[: match.start].rstrip())
+        boundary = _tail(_BOUNDARY_END, self.s[: match.start].rstrip())
         if boundary is None or self._skip_date(match.end) != match.end:
             return None  # "said Monday": a date, not a speaker, follows the cue
         plain = boundary.group() == ","
@@ -403,7 +402,7 @@ class _Finder:
         return Attribution(cue, match.start, phrase, speaker_start, 0, boundary.start(), window, (), quoted)
 
     def _passive(self, match: _Span, cue: str) -> Attribution | None:
-        lead = _PASSIVE_LEAD.search(self.s[: match.start])
+        lead = _tail(_PASSIVE_LEAD, self.s[: match.start])
         by = _PASSIVE_BY.match(self.s, match.end)
         phrase = whole_phrase(by.group(1).strip()) if lead and by else None
         if lead is None or by is None or phrase is None:
@@ -430,13 +429,13 @@ class _Finder:
             return None
         speaker_start, phrase = found
         prefix = self.s[: match.start].rstrip()
-        boundary = _BOUNDARY_END.search(prefix)
+        boundary = _tail(_BOUNDARY_END, prefix)
         end = boundary.start() if boundary else len(prefix)
         window = (match.start, len(self.s))
         return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
     def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
-        if not _PARTICIPLE_LEAD.search(self.s[: match.start]):
+        if not _tail(_PARTICIPLE_LEAD, self.s[: match.start]):
             return None
         that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end)
         quote = None if that else _QUOTE_OPEN.match(self.s, match.end)
@@ -462,6 +461,20 @@ class _Finder:
         subject = sentence_subject(self.s[:position])
         pronoun = None if subject else _PRONOUN_SUBJECT.search(self.s, 0, position)
         return (pronoun.start(1), pronoun.group(1)) if pronoun else subject
+
+
+# Patterns anchored at the end of a text are looked for only in its last characters: the longest of
+# them (an aside) is a few hundred characters, and scanning a whole sentence for each costs time.
+_TAIL_REACH = 480
+
+
+def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text, max(0, len(text) - _TAIL_REACH))
+
+
+def _cut_tail(pattern: re.Pattern[str], text: str) -> str:
+    found = _tail(pattern, text)
+    return text[: found.start()] if found else text
 
 
 def _opens_quote(sentence: str) -> bool:
