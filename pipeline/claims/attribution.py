@@ -73,13 +73,15 @@ _AUX_TAIL = re.compile(
     r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
     r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|here|there|"
     r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
-    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|"
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?|"
+    r"on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|however|"
     r"in\s+a\s+statement|(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)|[a-z]+ly)"
     r"|(?<=,)\s+(?:for\s+example|for\s+instance|however|though|too|in\s+turn|in\s+fact|meanwhile),)+$"
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
-    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s(?:[^,]|,[”\"’']){1,150}|\d{1,3}|"
+    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|his|her|their|its)\s"
+    r"(?:[^,]|,[”\"’']){1,150}(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?|\d{1,3}|"
     r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}|"
     r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|"
     r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
@@ -110,8 +112,7 @@ _THAT = re.compile(
 _QUOTE_OPEN = re.compile(r"\s*[,:]?\s*(''|[“\"])")
 _TERMINAL = re.compile(r"\s*[.!?]?(?:''|[\"”’])?\s*$")
 _BOUNDARY_END = re.compile(r"(?:,\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}|[?!](?:''|[\"”’'])(?:\s?[\"”’']){0,2}|\s[—–])$")
-_PARTICIPLE_LEAD = re.compile(r",(?:''|[\"”’])?\s+$")
-_THAT_AFTER_PARTICIPLE = re.compile(r"\s+that\s+")
+_PARTICIPLE_LEAD = re.compile(r"(?:,(?:''|[\"”’])?|\s[–—])\s+$")
 _CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
 _PASSIVE_LEAD = re.compile(r",\s+as\s+$")
 _PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")
@@ -138,6 +139,7 @@ _FINITE_HINT = re.compile(
     r"left|felt|became|began|kept|held|brought|ran|won|lost|paid|met|sent|built|spent|led|fell|stood|wrote|"
     r"rose|grew|chose|drew|broke|spoke|sold|put|set|cut|let|hit|hurt|cost|quit|needs|wants|thinks|knows)\b"
 )
+_CONTRACTION = re.compile(r"[’'](?:s|d|ll|re|ve|m)$")
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i", "there", "you", "this", "that"})
 # After "X, SPEAKER said": a comma and the rest of the clause it interrupts.
 _RESUME = re.compile(
@@ -151,16 +153,15 @@ _ADJUNCT_CUT = re.compile(
 )
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
-_COORDINATED = re.compile(r"\s(?:and|but)(?:\s+(?:also|then|later|again))?$")
+_COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r",\s+(who)$")
 _QUOTE_REACH = 1500
 _REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
-_OBJECT_CUES = frozenset(
-    {"told", "tells", "asked", "asks"}
-)  # cues whose object (the one told) comes before the content
+# Cues whose object (the one told) comes before the content.
+_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking"})
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -437,15 +438,17 @@ class _Finder:
     def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
         if not _tail(_PARTICIPLE_LEAD, self.s[: match.start]):
             return None
-        that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end)
-        quote = None if that else _QUOTE_OPEN.match(self.s, match.end)
-        if that is None and quote is None:
+        position = self._after_cue(match, cue)
+        that = _THAT.match(self.s, position)
+        quote = None if that else _QUOTE_OPEN.match(self.s, position)
+        bare = that is None and quote is None and _reads_as_clause(self.s[position:])
+        if that is None and quote is None and not bare:
             return None
         speaker = self._subject(match.start, found)
         if speaker is None:
             return None
-        if that is not None:
-            start = that.end()
+        if that is not None or bare:
+            start = that.end() if that else position + len(self.s[position:]) - len(self.s[position:].lstrip())
             end, quoted = self._content_end(start), False
         elif quote is not None:
             start = quote.end()
@@ -511,9 +514,10 @@ def _reads_as_clause(rest: str) -> bool:
     words = rest.split()
     if len(words) < 3:
         return False
-    if words[0].lower().strip('“"') in _CLAUSE_SUBJECTS:
+    first = _CONTRACTION.sub("", words[0].lower().strip('“"'))
+    if first in _CLAUSE_SUBJECTS:
         return True
-    return words[0].lower() not in BARE_CLAUSE_STOP and _FINITE_HINT.search(" ".join(words[1:7])) is not None
+    return first not in BARE_CLAUSE_STOP and _FINITE_HINT.search(" ".join(words[:7])) is not None
 
 
 def _merge_sources(found: list[Attribution]) -> list[Attribution]:
