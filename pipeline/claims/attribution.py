@@ -61,6 +61,7 @@ class Attribution:
     quoted: bool = False
     insert: tuple[int, int] | None = None  # "X, officials said, Y": the part of the content span that is not content
     referent: str | None = None  # "Jane Roe, who said ...": the speaker phrase is "who", standing for "Jane Roe"
+    literal: bool = False  # the speaker phrase stands as written when it resolves to nobody known
 
 
 _ACCORDING = "according to"
@@ -154,6 +155,9 @@ _ADJUNCT_CUT = re.compile(
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
+_DESCRIBED_SOURCE = re.compile(
+    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:the|a|an|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w’'-]*)$"
+)
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r",\s+(who)$")
 _QUOTE_REACH = 1500
@@ -348,7 +352,7 @@ class _Finder:
     def _inverted(self, match: _Span, cue: str, after: int) -> Attribution | None:
         speaker = self._speaker_before(match.start)
         if speaker is None:
-            return None
+            return self._described_source(match, cue, after)
         boundary = _tail(_BOUNDARY_END, self.s[: speaker.start].rstrip())
         if boundary is None and _AS_LEAD.match(self.s[: speaker.start]) and self.s.startswith(",", after):
             start = after + 1 + len(self.s[after + 1 :]) - len(self.s[after + 1 :].lstrip())
@@ -357,7 +361,7 @@ class _Finder:
         if boundary is None:
             previous = None if self.s[: speaker.start].strip() else self._previous_quote()
             if previous is None:
-                return None
+                return self._described_source(match, cue, after)
             window = (0, after)
             return Attribution(cue, match.start, speaker.phrase, speaker.start, *previous, window, speaker.via, True)
         citing = _CITING.match(self.s, after)
@@ -372,6 +376,28 @@ class _Finder:
             return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, via, False, insert)
         return Attribution(
             cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+        )
+
+    def _described_source(self, match: _Span, cue: str, after: int) -> Attribution | None:
+        """ "..., the rights group says.": a short phrase after the boundary, whatever its words."""
+        clause = _cut_tail(_AUX_TAIL, self.s[: match.start].rstrip())
+        found = _tail(_DESCRIBED_SOURCE, clause)
+        if found is None or found.start() == 0:
+            return None
+        start = len(self.s) - len(self.s.lstrip())
+        window = (found.start(), after)
+        phrase = found.group(1)
+        return Attribution(
+            cue,
+            match.start,
+            phrase,
+            found.start(1),
+            start,
+            found.start(),
+            window,
+            (),
+            _opens_quote(self.s),
+            literal=True,
         )
 
     def _phrase_after(self, start: int, loose: bool = False) -> tuple[int, str] | None:

@@ -85,9 +85,11 @@ class _ClaimFinder:
         speaker = self.resolver.resolve(
             attribution.referent or attribution.speaker, sentence.start + attribution.speaker_start
         )
-        if speaker is None and attribution.cue == "according to":
+        if speaker is None and (attribution.literal or attribution.cue == "according to"):
             speaker = _literal(attribution.speaker)
-        if speaker is None or not _speaker_named(speaker):
+            if speaker is None:
+                return None
+        elif speaker is None or not _speaker_named(speaker):
             return None
         raw = _content_text(self.text, sentence.start, attribution)
         text, quote = clean_content(raw, attribution.quoted)

@@ -39,7 +39,9 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
-_BARE_BODIES = frozenset({"police", "authorities", "campaign", "company", "airline", "team", "website", "network"})  # named by no article, yet speaking for a known body
+_BARE_BODIES = frozenset(
+    {"police", "authorities", "campaign", "company", "airline", "team", "website", "network"}
+)  # named by no article, yet speaking for a known body
 # Pronouns with no single referent to resolve to ("they" may be a government or its officials).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
