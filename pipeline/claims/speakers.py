@@ -42,7 +42,7 @@ _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
 _BARE_BODIES = frozenset(
     {"police", "authorities", "campaign", "company", "airline", "team", "website", "network"}
 )  # named by no article, yet speaking for a known body
-# Pronouns with no single referent to resolve to ("they" may be a government or its officials).
+# Pronouns with no single referent to resolve to ("they" only to a group that spoke just before).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
 
@@ -147,6 +147,7 @@ class SpeakerResolver:
     last_organisations: tuple[Speaker, ...] = ()
     roles: dict[str, str] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
+    last_group: Speaker | None = None  # the referent of a later "they": a group of people that spoke
 
     @classmethod
     def for_text(cls, text: str) -> SpeakerResolver:
@@ -161,13 +162,17 @@ class SpeakerResolver:
             return self._person_for(gender_of(words), position)
         if len(words) == 1 and lowered[0] == "it":
             return self.last_organisations[-1] if self.last_organisations else None
+        if len(words) == 1 and lowered[0] == "they":
+            return self.last_group
         if len(words) == 1 and lowered[0] in _OTHER_PRONOUNS:
             return None
         if len(words) == 2 and lowered[0] == "the" and words[1].islower() and lowered[1] in _DEFINITE_HEADS:
             return self._definite(lowered[1], position)
-        if len(words) <= 2 and lowered[0] in ("the", lowered[-1]) and words[-1].islower():
+        if len(words) <= 2 and lowered[0] in ("the", "a", "an", lowered[-1]) and words[-1].islower():
             return self._description(lowered[-1])
-        if len(words) == 1 and (lowered[0] in PERSON_HEADS or _plural_of(lowered[0], _GROUP_HEADS)):
+        if len(words) == 1 and (
+            lowered[0] in PERSON_HEADS or lowered[0] in _BARE_BODIES or _plural_of(lowered[0], _GROUP_HEADS)
+        ):
             return self._description(lowered[0])  # "Officials said" at the start of a sentence
         return self.describe(words, position)
 
@@ -240,6 +245,9 @@ class SpeakerResolver:
         return None
 
     def observe(self, speaker: Speaker, phrase: str = "") -> None:
+        last = speaker.name.split()[-1].lower() if speaker.name.split() else ""
+        if speaker.kind != "organisation" and _plural_of(last, _GROUP_HEADS | frozenset(["people"])):
+            self.last_group = speaker
         if speaker.kind == "person" and any(c.isupper() for c in speaker.name):
             self.last_person = speaker
             if speaker.role:
@@ -291,7 +299,7 @@ def names_a_source(word: str) -> bool:
 
 def describes_people(word: str) -> bool:
     """One lower-case word that names a person or a group of people: "mayor", "officials", "pollsters"."""
-    return word in PERSON_HEADS or _plural_of(word, _GROUP_HEADS) or person_noun(word)
+    return word in PERSON_HEADS or word in SOURCE_HEADS or _plural_of(word, _GROUP_HEADS) or person_noun(word)
 
 
 def person_noun(word: str) -> bool:
