@@ -24,6 +24,7 @@ from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
     CHECKED_CLAUSE_CUES,
+    PERSON_HEADS,
     CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
@@ -271,7 +272,7 @@ class _Finder:
             return _Found(pronoun.start(1), pronoun.group(1), via)
         relative = _tail(_RELATIVE_WHO, clause)
         if relative is not None:  # "Sen. Jane Roe, the ranking member, who said"
-            antecedent = self._speaker_before(relative.start() + 1) if relative.start() > 0 else None
+            antecedent = self._speaker_before(relative.start() + 1) or self._speaker_before(relative.start())
             if antecedent is None or antecedent.referent is not None:
                 return None
             return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
@@ -532,7 +533,8 @@ def _nearly_whole(text: str) -> str | None:
 def _describes_before(text: str) -> bool:
     """``text`` ends with a description of a person ("her senior adviser"), not a place ("Columbus")."""
     words = text.split()
-    return bool(words) and describes_people(base_word(words[-1]).lower()) and words[-1][:1].islower()
+    head = base_word(words[-1]).lower() if words else ""
+    return bool(words) and describes_people(head) and (words[-1][:1].islower() or head in PERSON_HEADS)
 
 
 def _reads_as_clause(rest: str) -> bool:
