@@ -84,7 +84,7 @@ _AUX_TAIL = re.compile(
 _ASIDE = re.compile(
     r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|his|her|their|its)\s"
     r"(?:[^,]|,[”\"’']){1,150}(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?|\d{1,3}|"
-    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,120}|"
+    r"(?!and\b|but\b|or\b|which\b|that\b)(?:[a-z][\w-]*\s){1,4}(?:of|at|for|to|in)\s[^,]{1,120}|"
     r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|"
     r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
     r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}|"
@@ -131,6 +131,8 @@ _ADJUNCT_REST = re.compile(
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
 _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
 _INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
+_AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
+_AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
 _INFINITIVE = re.compile(r"\s+to\s+[a-z]")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
 _QUOTE_MARK = re.compile(r"[“\"]|''")
@@ -151,7 +153,7 @@ _RESUME = re.compile(
 )
 _ADJUNCT_CUT = re.compile(
     r"\s+(?:when|who|whose|as|in|at|on|during|after|before|while|to|about|from|via|with|outside|inside|"
-    r"released|obtained|published|conducted|issued|posted|out|that|which|by)\b"
+    r"released|obtained|published|conducted|issued|posted|out|that|which|by|of|for|though|although)\b"
 )
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
@@ -238,7 +240,7 @@ class _Finder:
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
-        if verb in _INFINITIVE_CUES and _INFINITIVE.match(rest):
+        if (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest)) or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest)):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
         if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
@@ -427,7 +429,10 @@ class _Finder:
         speaker_start, phrase = found
         quoted = _opens_quote(self.s)
         window = (boundary.start(), len(self.s))
-        return Attribution(cue, match.start, phrase, speaker_start, 0, boundary.start(), window, (), quoted)
+        literal = quoted and not plain  # "“...,” said the 46-year-old": after a quotation, whoever is named
+        return Attribution(
+            cue, match.start, phrase, speaker_start, 0, boundary.start(), window, (), quoted, literal=literal
+        )
 
     def _passive(self, match: _Span, cue: str) -> Attribution | None:
         lead = _tail(_PASSIVE_LEAD, self.s[: match.start])
@@ -526,7 +531,9 @@ def _nearly_whole(text: str) -> str | None:
     phrase = whole_phrase(text)
     if phrase is None:
         found = trailing_phrase(text.rstrip(" .!?"))
-        phrase = found[1] if found and len(text[: found[0]].split()) == 1 else None
+        leftover = len(text[: found[0]].split()) if found else 0
+        named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
+        phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
     return phrase
 
 

@@ -84,6 +84,8 @@ FINITE_CUES = (
     "joked",
     "vowed",
     "pledged",
+    "described",
+    "describes",
     "threatened",
 )
 
