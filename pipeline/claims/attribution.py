@@ -465,6 +465,11 @@ class _Finder:
         boundary = _tail(_BOUNDARY_END, prefix)
         end = boundary.start() if boundary else len(prefix)
         window = (match.start, len(self.s))
+        resume = _RESUME.match(self.s, speaker_start + len(phrase)) if boundary else None
+        if resume is not None:  # "The ferry, according to the board, will stop": the content goes on
+            insert = (end, resume.end())
+            last = self._content_end(resume.end())
+            return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, last, window, insert=insert)
         return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
     def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:

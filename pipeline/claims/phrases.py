@@ -115,7 +115,8 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
         if part is Part.DET:
             if not _connected(tokens, index):
                 break
-            index -= 1  # the connector; the phrase goes on before it
+            begin = index - 1
+            index -= 2  # past the connector; the phrase goes on before it
             continue
         named = True
         index -= 1

@@ -39,6 +39,7 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
+_PHRASE_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
 _BARE_BODIES = frozenset(
     {"police", "authorities", "campaign", "company", "airline", "team", "website", "network"}
 )  # named by no article, yet speaking for a known body
@@ -273,7 +274,9 @@ def _unnamed(words: list[str]) -> Speaker | None:
     """A phrase without a name ("a senior official", "Russia’s defence minister"): kept when it says who."""
     if not words:
         return None
-    head = base_word(words[-1]).lower()
+    lowered = [base_word(word).lower() for word in words]
+    joined = next((i for i, word in enumerate(lowered) if i and word in _PHRASE_CONNECTORS), len(words))
+    head = lowered[joined - 1]  # "spokeswoman for the ministry" is a spokeswoman
     named = any(is_capitalised(base_word(word)) for word in words)
     if not named and len(words) < 2:
         return None
