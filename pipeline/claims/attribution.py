@@ -24,11 +24,11 @@ from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
     CHECKED_CLAUSE_CUES,
-    PERSON_HEADS,
     CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
     PARTICIPLE_CUES,
+    PERSON_HEADS,
 )
 from pipeline.claims.patterns import words_pattern
 from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase

@@ -59,7 +59,7 @@ def one(text: str, cue: str, dates: dict[str, str] | None = None) -> Claim:
 @pytest.mark.parametrize(
     ("text", "speaker", "content"),
     [
-        ("The ferry will stop running in winter, said Ivo Brandt.", "Ivo Brandt", "The ferry will stop running in winter"),
+        ("The ferry will stop in the winter, said Ivo Brandt.", "Ivo Brandt", "The ferry will stop in the winter"),
         ("“The ferry will stop in winter,” said Ivo Brandt.", "Ivo Brandt", "The ferry will stop in winter"),
         ("“The ferry will stop in winter,” Ivo Brandt said.", "Ivo Brandt", "The ferry will stop in winter"),
         (
