@@ -8,6 +8,7 @@ A speaker phrase is read token by token: determiners, capitalised words (names, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from enum import Enum
 
 from pipeline.claims.lexicon import (
@@ -45,11 +46,13 @@ class Part(Enum):
     STOP = 3
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every token of every sentence
 def base_word(token: str) -> str:
     """A token without surrounding quotes or brackets and without a possessive ending."""
     return _POSSESSIVE.sub("", token.strip(_EDGE_PUNCT).rstrip(".,;:"))
 
 
+@lru_cache(maxsize=65536)
 def is_possessive(token: str) -> bool:
     return bool(_POSSESSIVE.search(token.strip('"“”‘()[].,;:')))
 
@@ -92,6 +95,7 @@ def _joinable(token: str, lower_ok: bool) -> bool:
     return lower_ok and (lowered in ROLE_WORDS or nounish(lowered) or bool(_NUMBER.match(word)))
 
 
+@lru_cache(maxsize=65536)
 def nounish(word: str) -> bool:
     """A lower-case word that reads as a person noun or an adjective before one, by its ending."""
     singular = word[:-1] if word.endswith("s") and len(word) > 5 else word
