@@ -8,8 +8,8 @@ A speaker phrase is read token by token: determiners, capitalised words (names, 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from enum import Enum
+from functools import lru_cache
 
 from pipeline.claims.lexicon import (
     CLAUSE_OPENERS,
