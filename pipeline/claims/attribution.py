@@ -85,7 +85,7 @@ _ASIDE = re.compile(
     r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|his|her|their|its)\s"
     r"(?:[^,]|,[”\"’']){1,150}(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?|\d{1,3}|"
     r"(?!and\b|but\b|or\b|which\b|that\b)(?:[a-z][\w-]*\s){1,4}(?:of|at|for|to|in)\s[^,]{1,120}|"
-    r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|"
+    r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|of|"
     r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
     r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}|"
     r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.-]*[’']s?\s+(?:[a-z][\w-]*\s*){1,5}|[RDI]-[A-Z][\w.]*),[”\"]?$"
@@ -131,6 +131,9 @@ _ADJUNCT_REST = re.compile(
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
 _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
 _INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
+# What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
+_OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "revealed", "reveals"})
+_OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
 _AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
 _INFINITIVE = re.compile(r"\s+to\s+[a-z]")
@@ -240,7 +243,11 @@ class _Finder:
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
-        if (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest)) or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest)):
+        if (
+            (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest))
+            or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest))
+            or (verb in _OBJECT_CONTENT_CUES and _OBJECT_CONTENT.match(rest))
+        ):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
         if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
@@ -255,7 +262,9 @@ class _Finder:
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, self.s[:position].rstrip()))
+        before = self.s[:position].rstrip()
+        clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, before))
+        interjected = len(clause) < len(before) and clause.endswith(",")  # "officials, however, said"
         via: tuple[str, ...] = ()
         trimmed = clause
         for _ in range(3):  # "Tom Roe, the head of a group, a body that sued the state, said"
@@ -264,7 +273,7 @@ class _Finder:
                 break
             via = (*via, aside.group(1).strip()) if aside.group(1) else via
             trimmed = trimmed[: aside.start()]
-        clause = trimmed
+        clause = trimmed.rstrip(",") if interjected and trimmed is clause else trimmed
         closed = clause + ("," if trimmed is not clause else "")
         appositive = _tail(_APPOSITIVE_NAME, closed[:-1]) if closed.endswith(",") else None
         if appositive is not None and _describes_before(closed[: appositive.start()]):  # "her adviser, Jane Roe, said"
