@@ -123,7 +123,8 @@ _CONTENT_END = re.compile(
 )
 # After "SPEAKER said" of an inverted sentence: where or about what, not a reported clause.
 _ADJUNCT_REST = re.compile(
-    r"\s+(?:at|in|of|about|during|after|before|while|when|from|via|with|as|outside|inside|to|referring|"
+    r"\s+(?:at|in|on|of|for|by|through|about|during|after|before|while|when|from|via|with|as|outside|inside|to|"
+    r"referring|"
     r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b"
     r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
 )
@@ -164,6 +165,7 @@ _COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\
 _DESCRIBED_SOURCE = re.compile(
     r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:the|a|an|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w’'-]*)$"
 )
+_GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r",\s+(who)$")
 _QUOTE_REACH = 1500
@@ -366,6 +368,8 @@ class _Finder:
         if speaker is None:
             return self._described_source(match, cue, after)
         boundary = _tail(_BOUNDARY_END, self.s[: speaker.start].rstrip())
+        if boundary is None and _opens_quote(self.s) and _names_someone(speaker.phrase):
+            boundary = _tail(_GAP_BOUNDARY, self.s[: speaker.start])  # "“...,” Senate minority leader Jo Roe said"
         if boundary is None and _AS_LEAD.match(self.s[: speaker.start]) and self.s.startswith(",", after):
             start = after + 1 + len(self.s[after + 1 :]) - len(self.s[after + 1 :].lstrip())
             window = (0, start)  # "As the paper reported, the plan is dead."
@@ -549,6 +553,11 @@ def _nearly_whole(text: str) -> str | None:
         named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
         phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
     return phrase
+
+
+def _names_someone(phrase: str) -> bool:
+    """Two capitalised words or more: a name, which may follow words no speaker rule reads."""
+    return sum(word[:1].isupper() for word in phrase.split()) >= 2
 
 
 def _describes_before(text: str) -> bool:
