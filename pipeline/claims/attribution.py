@@ -135,6 +135,8 @@ _INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged"
 # What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
 _OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "revealed", "reveals"})
 _OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
+_QUESTION_CUES = frozenset({"asked", "asks", "asking"})
+_QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
 _AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
 _INFINITIVE = re.compile(r"\s+to\s+[a-z]")
@@ -245,6 +247,9 @@ class _Finder:
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
+        question = _QUESTION.match(self.s, match.end) if verb in _QUESTION_CUES else None
+        if question is not None:  # "asked the mayor whether the depot would close"
+            return self._forward(match, cue, question.start(1))
         if (
             (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest))
             or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest))
