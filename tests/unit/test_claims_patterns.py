@@ -273,3 +273,25 @@ def test_more_verbs_of_saying(text: str, cue: str) -> None:
 def test_an_object_without_a_clause_is_no_claim() -> None:
     assert claims_of("Lena Ortiz wrote a letter to the council.") == []
     assert claims_of("Lena Ortiz posted a photo of the depot.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        ("Lena Ortiz asked the council whether the depot would close.", "asked", "Lena Ortiz", "whether the depot"),
+        ("Lena Ortiz announced a plan to close the depot.", "announced", "Lena Ortiz", "a plan to close"),
+        ("As the Harbour Gazette reported, the depot will close in May.", "reported", "Harbour Gazette", "the depot"),
+        ("The depot will close in May, the transit union says.", "says", "transit union", "The depot will close"),
+        ("Transit experts, however, said the depot would close.", "said", "Transit experts", "the depot would"),
+        (
+            "“The depot will close in May,” Transit League chair Lena Ortiz told the council.",
+            "told",
+            "Lena Ortiz",
+            "The depot will close",
+        ),
+    ],
+)
+def test_questions_announcements_and_loose_sources(text: str, cue: str, speaker: str, content: str) -> None:
+    claim = one(text, cue)
+    assert speaker in claim.speaker.name
+    assert claim.text.startswith(content)
