@@ -30,7 +30,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)[’'](?:s|(?<=s[’']))$")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _CONNECTORS = frozenset({"of", "for"})
 # Before a determiner inside a phrase: "a spokeswoman for the ministry", "director of the office".
-_DET_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
+PHRASE_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
 # A word that follows an opening adjunct ("Inside the hall", "Reached by phone"), never a subject.
 _NOT_AFTER_SUBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|my|to|by|after|before|into)\b")
 _QUANTIFIERS = frozenset({"these", "those", "some", "many", "several", "both", "most", "other", "another"})
@@ -134,7 +134,7 @@ def _connected(tokens: list[str], det: int) -> bool:
     """The determiner at ``det`` follows "of"/"for"/... that follows a phrase word: read on past both."""
     return (
         det >= 2
-        and tokens[det - 1].lower() in _DET_CONNECTORS
+        and tokens[det - 1].lower() in PHRASE_CONNECTORS
         and _part(tokens, det - 2, broad=True) is Part.WORD
         and base_word(tokens[det - 2]).lower() not in CLAUSE_OPENERS
     )

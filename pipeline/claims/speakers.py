@@ -28,7 +28,7 @@ from pipeline.claims.lexicon import (
     SOURCE_HEADS,
     TITLE_WORDS,
 )
-from pipeline.claims.phrases import base_word, is_capitalised, is_possessive, nounish
+from pipeline.claims.phrases import PHRASE_CONNECTORS, base_word, is_capitalised, is_possessive, nounish
 from pipeline.models import Speaker
 
 _CAPITAL_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \u00a0]+[A-Z][\w’'-]*)+")
@@ -39,7 +39,6 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
-_PHRASE_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
 _BARE_BODIES = frozenset(
     {"police", "authorities", "campaign", "company", "airline", "team", "website", "network"}
 )  # named by no article, yet speaking for a known body
@@ -275,7 +274,7 @@ def _unnamed(words: list[str]) -> Speaker | None:
     if not words:
         return None
     lowered = [base_word(word).lower() for word in words]
-    joined = next((i for i, word in enumerate(lowered) if i and word in _PHRASE_CONNECTORS), len(words))
+    joined = next((i for i, word in enumerate(lowered) if i and word in PHRASE_CONNECTORS), len(words))
     head = lowered[joined - 1]  # "spokeswoman for the ministry" is a spokeswoman
     named = any(is_capitalised(base_word(word)) for word in words)
     if not named and len(words) < 2:
