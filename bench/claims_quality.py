@@ -1,6 +1,7 @@
 """Precision and recall of the claims stage on PolNeAR, a public corpus of news attributions.
 
-Usage: .venv/bin/python bench/claims_quality.py PATH/TO/PolNeAR/data [--split dev] [--limit N] [--errors K]
+Usage: .venv/bin/python bench/claims_quality.py PATH/TO/PolNeAR/data [--split dev [--split test ...]]
+       [--limit N] [--errors K] [--misses K]
 
 PolNeAR (networkdynamics/PolNeAR on GitHub, MIT licence) annotates every attribution of 1,008 US
 political news articles as standoff spans: Source, Cue, Content. The corpus stays outside this
@@ -12,8 +13,10 @@ the (speaker, cue) pair is right when the speaker phrase also overlaps the gold 
 resolved speaker name shares a word with it). Printed:
 
   pairs        precision = right pairs / claims found; recall = gold attributions matched / gold
-               attributions with a source (all of them, and those whose cue is a speech verb of
-               our lexicon: "explicit cue");
+               attributions with a source, on all of them and on the fixed-verb subset;
+  fixed verbs  gold attributions whose cue holds a form of one of FIXED_VERBS (a list set once,
+               independent of the claims lexicon, so growing the lexicon cannot move the
+               denominator); its precision is over the claims whose own cue holds such a form;
   content      word overlap of claim content with gold content over the right pairs (precision:
                share of the claim's words inside the gold content; recall: share of gold words found).
 """
@@ -35,13 +38,46 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.claims.extract import Located, find_located_claims  # noqa: E402
-from pipeline.claims.lexicon import FINITE_CUES, PARTICIPLE_CUES  # noqa: E402
 from pipeline.datestamp import stamp  # noqa: E402
 from pipeline.models import Article, DateHint, stable_id  # noqa: E402
 
 Spans = tuple[tuple[int, int], ...]
 _WORD = re.compile(r"\w+")
-_SPEECH_CUES = frozenset(FINITE_CUES + PARTICIPLE_CUES + ("according",))
+
+# Verbs of saying, as the issue that asked for this subset lists them; forms spelled out, no stemming.
+FIXED_VERBS: dict[str, tuple[str, ...]] = {
+    "say": ("say", "says", "said", "saying"),
+    "tell": ("tell", "tells", "told", "telling"),
+    "according to": ("according to",),
+    "add": ("add", "adds", "added", "adding"),
+    "announce": ("announce", "announces", "announced", "announcing"),
+    "state": ("state", "states", "stated", "stating"),
+    "claim": ("claim", "claims", "claimed", "claiming"),
+    "argue": ("argue", "argues", "argued", "arguing"),
+    "insist": ("insist", "insists", "insisted", "insisting"),
+    "warn": ("warn", "warns", "warned", "warning"),
+    "note": ("note", "notes", "noted", "noting"),
+    "explain": ("explain", "explains", "explained", "explaining"),
+    "confirm": ("confirm", "confirms", "confirmed", "confirming"),
+    "deny": ("deny", "denies", "denied", "denying"),
+    "write": ("write", "writes", "wrote", "written", "writing"),
+    "report": ("report", "reports", "reported", "reporting"),
+    "ask": ("ask", "asks", "asked", "asking"),
+    "reply": ("reply", "replies", "replied", "replying"),
+    "respond": ("respond", "responds", "responded", "responding"),
+    "suggest": ("suggest", "suggests", "suggested", "suggesting"),
+    "acknowledge": ("acknowledge", "acknowledges", "acknowledged", "acknowledging"),
+    "admit": ("admit", "admits", "admitted", "admitting"),
+    "comment": ("comment", "comments", "commented", "commenting"),
+    "declare": ("declare", "declares", "declared", "declaring"),
+    "describe": ("describe", "describes", "described", "describing"),
+    "predict": ("predict", "predicts", "predicted", "predicting"),
+    "promise": ("promise", "promises", "promised", "promising"),
+    "reveal": ("reveal", "reveals", "revealed", "revealing"),
+    "tweet": ("tweet", "tweets", "tweeted", "tweeting"),
+    "post": ("post", "posts", "posted", "posting"),
+}
+_FIXED = re.compile(r"\b(?:" + "|".join(f for forms in FIXED_VERBS.values() for f in forms) + r")\b", re.IGNORECASE)
 
 
 @dataclass
@@ -56,10 +92,12 @@ class Tally:
     found: int = 0
     right_pairs: int = 0
     right_cues: int = 0
+    fixed_found: int = 0
+    fixed_right: int = 0
     gold_sourced: int = 0
-    gold_explicit: int = 0
+    gold_fixed: int = 0
     matched_sourced: int = 0
-    matched_explicit: int = 0
+    matched_fixed: int = 0
     content_p: list[float] = field(default_factory=list)
     content_r: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -103,20 +141,28 @@ def speaker_right(located: Located, gold: Gold, text: str) -> bool:
     return bool({w.lower() for w in _WORD.findall(located.claim.speaker.name)} & gold_words - {"the", "a", "of"})
 
 
-def explicit(gold: Gold, text: str) -> bool:
-    return any(w in _SPEECH_CUES for _, w in words(text, gold.cue))
+def fixed_verb(cue: str) -> bool:
+    """The cue holds a form of one of FIXED_VERBS."""
+    return _FIXED.search(" ".join(cue.split())) is not None
+
+
+def gold_fixed(gold: Gold, text: str) -> bool:
+    return fixed_verb(" ".join(text[s:e] for s, e in gold.cue))
 
 
 def score_article(text: str, golds: list[Gold], found: list[Located], tally: Tally, name: str) -> None:
     sourced = [g for g in golds if g.source]
     tally.gold_sourced += len(sourced)
-    tally.gold_explicit += sum(explicit(g, text) for g in sourced)
+    tally.gold_fixed += sum(gold_fixed(g, text) for g in sourced)
     matched: set[int] = set()
     for located in found:
         tally.found += 1
         hits = [i for i, g in enumerate(golds) if overlaps(located.cue, g.cue)]
         right = [i for i in hits if golds[i].source and speaker_right(located, golds[i], text)]
         tally.right_cues += bool(hits)
+        own_fixed = fixed_verb(text[located.cue[0] : located.cue[1]])
+        tally.fixed_found += own_fixed
+        tally.fixed_right += own_fixed and bool(right)
         if not right:
             gold_source = [text[s:e] for i in hits for s, e in golds[i].source]
             tally.errors.append(f"{name}: {located.claim.speaker.name!r} {located.claim.cue!r} gold={gold_source}")
@@ -128,9 +174,9 @@ def score_article(text: str, golds: list[Gold], found: list[Located], tally: Tal
             tally.content_p.append(len(predicted & wanted) / len(predicted))
             tally.content_r.append(len(predicted & wanted) / len(wanted))
     tally.matched_sourced += len(matched)
-    tally.matched_explicit += sum(explicit(golds[i], text) for i in matched)
+    tally.matched_fixed += sum(gold_fixed(golds[i], text) for i in matched)
     for i, gold in enumerate(golds):
-        if gold.source and i not in matched and explicit(gold, text):
+        if gold.source and i not in matched and gold_fixed(gold, text):
             cue = " ".join(text[s:e] for s, e in gold.cue)
             source = " ".join(text[s:e] for s, e in gold.source)
             start = min(s for s, _ in (*gold.cue, *gold.source))
@@ -185,20 +231,22 @@ def ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
-def report(tally: Tally, articles: int, seconds: float) -> None:
+def report(split: str, tally: Tally, articles: int, seconds: float) -> None:
     p = ratio(tally.right_pairs, tally.found)
     r_all = ratio(tally.matched_sourced, tally.gold_sourced)
-    r_explicit = ratio(tally.matched_explicit, tally.gold_explicit)
-    print(f"articles: {articles}, claims found: {tally.found}, gold attributions with a source: {tally.gold_sourced}")
-    print(f"cue precision (claim cue on a gold cue): {ratio(tally.right_cues, tally.found):.3f}")
-    print(f"(speaker, cue) precision: {p:.3f}")
-    print(f"(speaker, cue) recall, all gold attributions: {r_all:.3f}  F1 {f1(p, r_all):.3f}")
-    print(f"(speaker, cue) recall, explicit speech cues ({tally.gold_explicit}): {r_explicit:.3f}", end="")
-    print(f"  F1 {f1(p, r_explicit):.3f}")
+    p_fixed = ratio(tally.fixed_right, tally.fixed_found)
+    r_fixed = ratio(tally.matched_fixed, tally.gold_fixed)
+    print(f"[{split}] articles: {articles}, claims found: {tally.found}, gold attributions with a source: ", end="")
+    print(f"{tally.gold_sourced}, of them fixed-verb: {tally.gold_fixed}")
+    print(f"[{split}] cue precision (claim cue on a gold cue): {ratio(tally.right_cues, tally.found):.3f}")
+    print(f"[{split}] all attributions: (speaker, cue) precision {p:.3f}, recall {r_all:.3f}, F1 {f1(p, r_all):.3f}")
+    print(f"[{split}] fixed-verb subset: (speaker, cue) precision {p_fixed:.3f} ({tally.fixed_found} claims), ", end="")
+    print(f"recall {r_fixed:.3f}, F1 {f1(p_fixed, r_fixed):.3f}")
     if tally.content_p:
         cp, cr = statistics.fmean(tally.content_p), statistics.fmean(tally.content_r)
-        print(f"content word overlap on right pairs: precision {cp:.3f}, recall {cr:.3f}, F1 {f1(cp, cr):.3f}")
-    print(f"claims stage alone: {articles / seconds:,.0f} articles/s" if seconds else "")
+        print(f"[{split}] content word overlap on right pairs: precision {cp:.3f}, recall {cr:.3f}", end="")
+        print(f", F1 {f1(cp, cr):.3f}")
+    print(f"[{split}] claims stage alone: {articles / seconds:,.0f} articles/s" if seconds else "")
 
 
 def f1(p: float, r: float) -> float:
@@ -208,17 +256,18 @@ def f1(p: float, r: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", type=Path, help="PolNeAR's data directory")
-    parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
+    parser.add_argument("--split", action="append", choices=["train", "dev", "test"], help="repeat for more rows")
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--errors", type=int, default=0, help="print the first K wrong claims")
-    parser.add_argument("--misses", type=int, default=0, help="print the first K missed explicit attributions")
+    parser.add_argument("--misses", type=int, default=0, help="print the first K missed fixed-verb attributions")
     args = parser.parse_args()
-    tally, articles, seconds = run(args.data, args.split, args.limit)
-    report(tally, articles, seconds)
-    for line in tally.errors[: args.errors]:
-        print("  wrong:", line)
-    for line in tally.misses[: args.misses]:
-        print("  missed:", line)
+    for split in args.split or ["dev"]:
+        tally, articles, seconds = run(args.data, split, args.limit)
+        report(split, tally, articles, seconds)
+        for line in tally.errors[: args.errors]:
+            print("  wrong:", line)
+        for line in tally.misses[: args.misses]:
+            print("  missed:", line)
 
 
 if __name__ == "__main__":

@@ -158,12 +158,17 @@ class Speaker(Contract):
 
 
 class Claim(Contract):
-    """An attributed statement, keyed by ``claim_id`` on ``news.claims``."""
+    """An attributed statement, keyed by ``claim_id`` on ``news.claims``.
 
-    schema_version: Literal[1] = 1
+    Version 2 added ``speaker_phrase``; version 1 payloads (without it) are still read."""
+
+    schema_version: Literal[1, 2] = 2
     claim_id: str = Field(description="stable_id of article, speaker, cue and content")
     article_id: str
     speaker: Speaker
+    speaker_phrase: str | None = Field(
+        None, description="the speaker as the text names it ('he', 'the mayor'); speaker is who that resolves to"
+    )
     via: tuple[str, ...] = Field((), description="the chain of sources the speaker cited or was cited by")
     cue: str
     text: str

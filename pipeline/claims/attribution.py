@@ -23,17 +23,30 @@ from pipeline.claims.dating import DateIndex
 from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
+    CHECKED_CLAUSE_CUES,
+    CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
     PARTICIPLE_CUES,
+    PERSON_HEADS,
 )
-from pipeline.claims.phrases import sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.patterns import words_pattern
+from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.speakers import describes_people
+
+
+class _Span(NamedTuple):
+    """Where a cue (a word or a phrase such as "went on to say") stands in the sentence."""
+
+    start: int
+    end: int
 
 
 class _Found(NamedTuple):
     start: int
     phrase: str
     via: tuple[str, ...]
+    referent: str | None = None  # what a relative "who" stands for
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,25 +60,35 @@ class Attribution:
     window: tuple[int, int]  # where the date of saying may stand
     via: tuple[str, ...] = ()
     quoted: bool = False
+    insert: tuple[int, int] | None = None  # "X, officials said, Y": the part of the content span that is not content
+    referent: str | None = None  # "Jane Roe, who said ...": the speaker phrase is "who", standing for "Jane Roe"
+    literal: bool = False  # the speaker phrase stands as written when it resolves to nobody known
 
 
 _ACCORDING = "according to"
 _PARTICIPLES = frozenset(PARTICIPLE_CUES)
-_CUE = re.compile(
-    r"\b(?:[Aa]ccording\s+to|" + "|".join(sorted(FINITE_CUES + PARTICIPLE_CUES, key=len, reverse=True)) + r")\b"
-)
+_CUE_LEAD = re.compile(r"\b(?:" + "|".join(lead.replace(" ", r"\s+") for lead in CUE_PHRASE_LEADS) + r")\s+to\s+$")
+_CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
     r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
+    r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|here|there|"
     r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
-    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|"
-    r"in\s+a\s+statement))+$"
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?|"
+    r"on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|however|"
+    r"in\s+a\s+statement|(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)|[a-z]+ly)"
+    r"|(?<=,)\s+(?:for\s+example|for\s+instance|however|though|too|in\s+turn|in\s+fact|meanwhile),)+$"
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
-    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|who|whose)\s[^,]{1,80}|"
-    r"(?!and\b|but\b|or\b|which\b|that\b)[a-z][\w-]*\s(?:of|at|for|to|in)\s[^,]{1,80}),$"
+    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|his|her|their|its)\s"
+    r"(?:[^,]|,[”\"’']){1,150}(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?|\d{1,3}|"
+    r"(?!and\b|but\b|or\b|which\b|that\b)(?:[a-z][\w-]*\s){1,4}(?:of|at|for|to|in)\s[^,]{1,120}|"
+    r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|of|"
+    r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
+    r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}|"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.-]*[’']s?\s+(?:[a-z][\w-]*\s*){1,5}|[RDI]-[A-Z][\w.]*),[”\"]?$"
 )
 # "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
@@ -90,18 +113,69 @@ _THAT = re.compile(
 # Some archives write quotation marks as two apostrophes: ''We will,'' she said.
 _QUOTE_OPEN = re.compile(r"\s*[,:]?\s*(''|[“\"])")
 _TERMINAL = re.compile(r"\s*[.!?]?(?:''|[\"”’])?\s*$")
-_BOUNDARY_END = re.compile(r"(?:,(?:''|[\"”’])?|[?!](?:''|[\"”’])|\s[—–])$")
-_PARTICIPLE_LEAD = re.compile(r",(?:''|[\"”’])?\s+$")
-_THAT_AFTER_PARTICIPLE = re.compile(r"\s+that\s+")
+_BOUNDARY_END = re.compile(r"(?:,\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}|[?!](?:''|[\"”’'])(?:\s?[\"”’']){0,2}|\s[—–])$")
+_PARTICIPLE_LEAD = re.compile(r"(?:,(?:''|[\"”’])?|\s[–—])\s+$")
 _CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
 _PASSIVE_LEAD = re.compile(r",\s+as\s+$")
 _PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")
 _CONTENT_END = re.compile(
     r",[\"”’]?\s+(?:according\s+to|citing|" + "|".join(PARTICIPLE_CUES) + r")\b|\s+according\s+to\b"
 )
+# After "SPEAKER said" of an inverted sentence: where or about what, not a reported clause.
+_ADJUNCT_REST = re.compile(
+    r"\s+(?:at|in|on|of|for|by|through|about|during|after|before|while|when|from|via|with|as|outside|inside|to|"
+    r"referring|"
+    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b"
+    r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
+)
+# "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
+_TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
+_INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
+_INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
+# What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
+_OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "revealed", "reveals"})
+_OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
+_QUESTION_CUES = frozenset({"asked", "asks", "asking"})
+_QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
+_AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
+_AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
+_INFINITIVE = re.compile(r"\s+to\s+[a-z]")
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
+_QUOTE_MARK = re.compile(r"[“\"]|''")
+_SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
+_FINITE_HINT = re.compile(
+    r"\b(?:is|are|was|were|will|would|could|can|should|may|might|must|has|have|had|did|does|do|\w+ed|"
+    r"\w+n[’']t|\w+[’']ll|\w+[’']s|\w+[’']re|came|went|got|made|took|gave|knew|saw|told|said|thought|found|"
+    r"left|felt|became|began|kept|held|brought|ran|won|lost|paid|met|sent|built|spent|led|fell|stood|wrote|"
+    r"rose|grew|chose|drew|broke|spoke|sold|put|set|cut|let|hit|hurt|cost|quit|needs|wants|thinks|knows)\b"
+)
+_CONTRACTION = re.compile(r"[’'](?:s|d|ll|re|ve|m)$")
+_CLAUSE_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i", "there", "you", "this", "that"})
+# After "X, SPEAKER said": a comma and the rest of the clause it interrupts.
+_RESUME = re.compile(
+    r",\s+(?!(?:citing|quoting|according|and|but|or|who|which|where|when|because|while|although|as|"
+    + "|".join(PARTICIPLE_CUES)
+    + r")\b)(?=(?:\S+\s+){2}\S)"
+)
+_ADJUNCT_CUT = re.compile(
+    r"\s+(?:when|who|whose|as|in|at|on|during|after|before|while|to|about|from|via|with|outside|inside|"
+    r"released|obtained|published|conducted|issued|posted|out|that|which|by|of|for|though|although)\b"
+)
+_SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
+_APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
+_COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
+_DESCRIBED_SOURCE = re.compile(
+    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:the|a|an|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w’'-]*)$"
+)
+_GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
+_AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
+_RELATIVE_WHO = re.compile(r",\s+(who)$")
+_QUOTE_REACH = 1500
+_REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
-_OBJECT_CUES = frozenset({"told", "tells"})  # cues whose object (the one told) comes before the content
+# Cues whose object (the one told) comes before the content.
+_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking"})
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -120,8 +194,10 @@ class _Finder:
 
     def run(self) -> list[Attribution]:
         found: list[Attribution] = []
-        for match in _CUE.finditer(self.s):
-            cue = " ".join(match.group().lower().split())
+        for word in _CUE.finditer(self.s):
+            lead = _CUE_LEAD.search(self.s, max(0, word.start() - 24), word.start())
+            match = _Span(lead.start() if lead else word.start(), word.end())
+            cue = " ".join(self.s[match.start : match.end].lower().split())
             if cue == _ACCORDING:
                 attribution = self._source(match)
             elif cue in _PARTICIPLES:
@@ -139,23 +215,25 @@ class _Finder:
         words = _DATE_WORDS.match(self.s, position)
         return words.end() if words else position
 
-    def _after_cue(self, match: re.Match[str], cue: str) -> int:
-        position = self._skip_date(match.end())
+    def _after_cue(self, match: _Span, cue: str) -> int:
+        position = self._skip_date(match.end)
         setting = _SETTING.match(self.s, position)
         position = self._skip_date(setting.end()) if setting else position
         if cue in _OBJECT_CUES:
             obj = _TOLD_OBJECT.match(self.s, position)
             position = self._skip_date(obj.end()) if obj else position
-        return position
+        target = _TARGET.match(self.s, position) or _INTERJECTION.match(self.s, position)
+        return target.end() if target else position
 
-    def _finite(self, match: re.Match[str], cue: str) -> Attribution | None:
+    def _finite(self, match: _Span, cue: str) -> Attribution | None:
         passive = self._passive(match, cue)
         if passive is not None:
             return passive
         cue_first = self._cue_first(match, cue)
         if cue_first is not None:
             return cue_first
-        after = self._after_cue(match, cue)
+        verb = cue.rsplit(" ", 1)[-1]
+        after = self._after_cue(match, verb)
         rest = self.s[after:]
         that = _THAT.match(rest)
         if that:
@@ -165,135 +243,296 @@ class _Finder:
             return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
         if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
             return self._inverted(match, cue, after)
-        if cue in BARE_CLAUSE_CUES and _bare_clause(rest, cue):
+        if self._after_quote(match, verb, rest) or _ADJUNCT_REST.match(rest):
+            inverted = self._inverted(match, cue, after)
+            if inverted is not None:
+                return inverted
+        question = _QUESTION.match(self.s, match.end) if verb in _QUESTION_CUES else None
+        if question is not None:  # "asked the mayor whether the depot would close"
+            return self._forward(match, cue, question.start(1))
+        if (
+            (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest))
+            or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest))
+            or (verb in _OBJECT_CONTENT_CUES and _OBJECT_CONTENT.match(rest))
+        ):
+            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
+        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
             return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
         return None
 
+    def _after_quote(self, match: _Span, verb: str, rest: str) -> bool:
+        """ "“...,” Mayor Jane Doe told reporters at a news conference": the quote is what was said."""
+        if not _opens_quote(self.s) or _QUOTE_MARK.search(rest):
+            return False
+        return verb in _OBJECT_CUES and not _SUBJECT_PRONOUN.search(rest)
+
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        clause = _PARENTHESIS.sub("", _AUX_TAIL.sub("", self.s[:position].rstrip()))
+        before = self.s[:position].rstrip()
+        clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, before))
+        interjected = len(clause) < len(before) and clause.endswith(",")  # "officials, however, said"
         via: tuple[str, ...] = ()
-        aside = _ASIDE.search(clause)
-        if aside:
-            via = (aside.group(1).strip(),) if aside.group(1) else ()
-            clause = clause[: aside.start()]
-        pronoun = _PRONOUN_TAIL.search(clause)
+        trimmed = clause
+        for _ in range(3):  # "Tom Roe, the head of a group, a body that sued the state, said"
+            aside = _tail(_ASIDE, trimmed + ("," if trimmed is not clause else ""))
+            if aside is None:
+                break
+            via = (*via, aside.group(1).strip()) if aside.group(1) else via
+            trimmed = trimmed[: aside.start()]
+        clause = trimmed.rstrip(",") if interjected and trimmed is clause else trimmed
+        closed = clause + ("," if trimmed is not clause else "")
+        appositive = _tail(_APPOSITIVE_NAME, closed[:-1]) if closed.endswith(",") else None
+        if appositive is not None and _describes_before(closed[: appositive.start()]):  # "her adviser, Jane Roe, said"
+            return _Found(appositive.start(1), appositive.group(1), via)
+        pronoun = _tail(_PRONOUN_TAIL, clause)
         if pronoun:
             return _Found(pronoun.start(1), pronoun.group(1), via)
+        relative = _tail(_RELATIVE_WHO, clause)
+        if relative is not None:  # "Sen. Jane Roe, the ranking member, who said"
+            antecedent = self._speaker_before(relative.start() + 1) or self._speaker_before(relative.start())
+            if antecedent is None or antecedent.referent is not None:
+                return None
+            return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
         found = trailing_phrase(clause)
+        if found is None and _tail(_COORDINATED, clause):  # "Roe criticised the plan and said ..."
+            found = sentence_subject(clause)
         return _Found(found[0], found[1], via) if found else None
 
     def _content_end(self, start: int) -> int:
         end = _CONTENT_END.search(self.s, start)
         return end.start() if end else len(self.s)
 
-    def _forward(self, match: re.Match[str], cue: str, content_start: int) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _forward(self, match: _Span, cue: str, content_start: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         end = self._content_end(content_start)
         window = (0, content_start)
-        return Attribution(cue, match.start(), speaker.phrase, speaker.start, content_start, end, window, speaker.via)
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            content_start,
+            end,
+            window,
+            speaker.via,
+            referent=speaker.referent,
+        )
 
-    def _forward_quote(self, match: re.Match[str], cue: str, start: int, mark: str) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _forward_quote(self, match: _Span, cue: str, start: int, mark: str) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
             return None
         close = self.s.find(_CLOSING[mark], start)
-        end = close if close >= 0 else len(self.s)
+        end = close if close >= 0 else self._quote_end(start, mark)
         window = (0, start)
-        return Attribution(cue, match.start(), speaker.phrase, speaker.start, start, end, window, speaker.via, True)
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            end,
+            window,
+            speaker.via,
+            True,
+            referent=speaker.referent,
+        )
 
-    def _inverted(self, match: re.Match[str], cue: str, after: int) -> Attribution | None:
-        speaker = self._speaker_before(match.start())
+    def _quote_end(self, start: int, mark: str) -> int:
+        """Where a quotation that runs past its sentence closes, relative to the sentence; paragraphs that
+        reopen the quotation ("... \n“More.”") go on with it."""
+        position = self.base + start
+        limit = min(len(self.text), position + _QUOTE_REACH)
+        while position < limit:
+            close = self.text.find(_CLOSING[mark], position, limit)
+            newline = self.text.find("\n", position, limit)
+            if newline < 0 or (0 <= close < newline):
+                return (close if close >= 0 else limit) - self.base
+            reopened = _REOPENED.match(self.text, newline)
+            if reopened is None:
+                return newline - self.base
+            position = reopened.end()
+        return limit - self.base
+
+    def _previous_quote(self) -> tuple[int, int] | None:
+        """The quotation that ends right before this sentence ("“We won.” Roe said."), relative to it."""
+        before = self.text[max(0, self.base - _QUOTE_REACH) : self.base].rstrip()
+        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'"):
+            return None
+        offset = self.base - _QUOTE_REACH if self.base > _QUOTE_REACH else 0
+        opening = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1), before.rfind("''", 0, len(before) - 2))
+        if opening < 0 or "\n" in before[opening:]:
+            return None
+        return offset + opening - self.base, offset + len(before) - self.base
+
+    def _inverted(self, match: _Span, cue: str, after: int) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
         if speaker is None:
-            return None
-        boundary = _BOUNDARY_END.search(self.s[: speaker.start].rstrip())
+            return self._described_source(match, cue, after)
+        boundary = _tail(_BOUNDARY_END, self.s[: speaker.start].rstrip())
+        if boundary is None and _opens_quote(self.s) and _names_someone(speaker.phrase):
+            boundary = _tail(_GAP_BOUNDARY, self.s[: speaker.start])  # "“...,” Senate minority leader Jo Roe said"
+        if boundary is None and _AS_LEAD.match(self.s[: speaker.start]) and self.s.startswith(",", after):
+            start = after + 1 + len(self.s[after + 1 :]) - len(self.s[after + 1 :].lstrip())
+            window = (0, start)  # "As the paper reported, the plan is dead."
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, len(self.s), window, speaker.via)
         if boundary is None:
-            return None
+            previous = None if self.s[: speaker.start].strip() else self._previous_quote()
+            if previous is None:
+                return self._described_source(match, cue, after)
+            window = (0, after)
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, *previous, window, speaker.via, True)
         citing = _CITING.match(self.s, after)
         via = (*speaker.via, citing.group(1).strip()) if citing else speaker.via
         quoted = _opens_quote(self.s)
         start = len(self.s) - len(self.s.lstrip())
         window = (boundary.start(), after)
+        resume = None if citing else _RESUME.match(self.s, after)
+        if resume is not None and not quoted:  # "Mr. Roe, officials said, has become wary": the content goes on
+            end = self._content_end(resume.end())
+            insert = (boundary.start(), resume.end())
+            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, via, False, insert)
         return Attribution(
-            cue, match.start(), speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+            cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
         )
 
-    def _phrase_after(self, start: int) -> tuple[int, str] | None:
-        """The speaker phrase that is all of the text from ``start`` to the next comma: its offset and text."""
-        tail = self.s[start:].split(",")[0]
-        phrase = whole_phrase(tail.strip())
-        return (start + tail.index(phrase), phrase) if phrase is not None else None
+    def _described_source(self, match: _Span, cue: str, after: int) -> Attribution | None:
+        """ "..., the rights group says.": a short phrase after the boundary, whatever its words."""
+        clause = _cut_tail(_AUX_TAIL, self.s[: match.start].rstrip())
+        found = _tail(_DESCRIBED_SOURCE, clause)
+        if found is None or found.start() == 0:
+            return None
+        start = len(self.s) - len(self.s.lstrip())
+        window = (found.start(), after)
+        phrase = found.group(1)
+        return Attribution(
+            cue,
+            match.start,
+            phrase,
+            found.start(1),
+            start,
+            found.start(),
+            window,
+            (),
+            _opens_quote(self.s),
+            literal=True,
+        )
 
-    def _cue_first(self, match: re.Match[str], cue: str) -> Attribution | None:
-        boundary = _BOUNDARY_END.search(self.s[: match.start()].rstrip())
-        found = self._phrase_after(match.end()) if boundary else None
-        if boundary is None or found is None:
+    def _phrase_after(self, start: int, loose: bool = False) -> tuple[int, str] | None:
+        """The speaker phrase from ``start`` to the next comma, or to a word that opens an adjunct
+        ("said Jane Roe when asked"): its offset and text. ``loose``: else all of a short tail."""
+        tail = (_SOURCE_TAIL.split(self.s[start:], maxsplit=1) if loose else self.s[start:].split(","))[0]
+        phrase = tail.strip() if loose and 0 < len(tail.split()) <= 12 else _nearly_whole(tail)
+        for cut in _ADJUNCT_CUT.finditer(tail):
+            if phrase is not None or cut.start() == 0:
+                break
+            phrase = _nearly_whole(tail[: cut.start()])
+        if phrase is None and loose and 0 < len(tail.split()) <= 12:
+            phrase = tail.strip()
+        return (start + tail.index(phrase), phrase) if phrase else None
+
+    def _cue_first(self, match: _Span, cue: str) -> Attribution | None:
+        boundary = _tail(_BOUNDARY_END, self.s[: match.start].rstrip())
+        if boundary is None or self._skip_date(match.end) != match.end:
+            return None  # "said Monday": a date, not a speaker, follows the cue
+        plain = boundary.group() == ","
+        if plain and (cue.rsplit(" ", 1)[-1] in _OBJECT_CUES or self._speaker_before(match.start) is not None):
+            return None  # "Jane Roe, a lawyer, told the paper": the speaker stands before the cue
+        found = self._phrase_after(match.end)
+        if found is None:
             return None
         speaker_start, phrase = found
         quoted = _opens_quote(self.s)
         window = (boundary.start(), len(self.s))
-        return Attribution(cue, match.start(), phrase, speaker_start, 0, boundary.start(), window, (), quoted)
+        literal = quoted and not plain  # "“...,” said the 46-year-old": after a quotation, whoever is named
+        return Attribution(
+            cue, match.start, phrase, speaker_start, 0, boundary.start(), window, (), quoted, literal=literal
+        )
 
-    def _passive(self, match: re.Match[str], cue: str) -> Attribution | None:
-        lead = _PASSIVE_LEAD.search(self.s[: match.start()])
-        by = _PASSIVE_BY.match(self.s, match.end())
+    def _passive(self, match: _Span, cue: str) -> Attribution | None:
+        lead = _tail(_PASSIVE_LEAD, self.s[: match.start])
+        by = _PASSIVE_BY.match(self.s, match.end)
         phrase = whole_phrase(by.group(1).strip()) if lead and by else None
         if lead is None or by is None or phrase is None:
             return None
         window = (lead.start(), by.end())
-        return Attribution(cue, match.start(), phrase, by.start(1), 0, lead.start(), window)
+        return Attribution(cue, match.start, phrase, by.start(1), 0, lead.start(), window)
 
-    def _source(self, match: re.Match[str]) -> Attribution | None:
-        lead = self.s[: match.start()].strip(' "“‘')
+    def _source(self, match: _Span) -> Attribution | None:
+        lead = self.s[: match.start].strip(' "“‘')
         if not lead or lead.lower() in ("but", "and", "yet", "also"):
-            comma = self.s.find(",", match.end())
-            found = self._phrase_after(match.end()) if comma > 0 else None
+            comma = self.s.find(",", match.end)
+            found = self._phrase_after(match.end, loose=True) if comma > 0 else None
             if found is None:
                 return None
             speaker_start, phrase = found
             start = comma + 1 + len(self.s[comma + 1 :]) - len(self.s[comma + 1 :].lstrip())
             end = self._content_end(start)
-            return Attribution(_ACCORDING, match.start(), phrase, speaker_start, start, end, (0, start))
+            return Attribution(_ACCORDING, match.start, phrase, speaker_start, start, end, (0, start))
         return self._trailing_source(match)
 
-    def _trailing_source(self, match: re.Match[str]) -> Attribution | None:
-        found = self._phrase_after(match.end())
+    def _trailing_source(self, match: _Span) -> Attribution | None:
+        found = self._phrase_after(match.end, loose=True)
         if found is None:
             return None
         speaker_start, phrase = found
-        prefix = self.s[: match.start()].rstrip()
-        boundary = _BOUNDARY_END.search(prefix)
+        prefix = self.s[: match.start].rstrip()
+        boundary = _tail(_BOUNDARY_END, prefix)
         end = boundary.start() if boundary else len(prefix)
-        window = (match.start(), len(self.s))
-        return Attribution(_ACCORDING, match.start(), phrase, speaker_start, 0, end, window)
+        window = (match.start, len(self.s))
+        resume = _RESUME.match(self.s, speaker_start + len(phrase)) if boundary else None
+        if resume is not None:  # "The ferry, according to the board, will stop": the content goes on
+            insert = (end, resume.end())
+            last = self._content_end(resume.end())
+            return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, last, window, insert=insert)
+        return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
-    def _participle(self, match: re.Match[str], cue: str, found: list[Attribution]) -> Attribution | None:
-        if not _PARTICIPLE_LEAD.search(self.s[: match.start()]):
+    def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
+        if not _tail(_PARTICIPLE_LEAD, self.s[: match.start]):
             return None
-        that = _THAT_AFTER_PARTICIPLE.match(self.s, match.end())
-        quote = None if that else _QUOTE_OPEN.match(self.s, match.end())
-        if that is None and quote is None:
+        position = self._after_cue(match, cue)
+        that = _THAT.match(self.s, position)
+        quote = None if that else _QUOTE_OPEN.match(self.s, position)
+        bare = that is None and quote is None and _reads_as_clause(self.s[position:])
+        if that is None and quote is None and not bare:
             return None
-        speaker = self._subject(match.start(), found)
+        speaker = self._subject(match.start, found)
         if speaker is None:
             return None
-        if that is not None:
-            start = that.end()
+        if that is not None or bare:
+            start = that.end() if that else position + len(self.s[position:]) - len(self.s[position:].lstrip())
             end, quoted = self._content_end(start), False
         elif quote is not None:
             start = quote.end()
             close = self.s.find(_CLOSING[quote.group(1)], start)
             end, quoted = (close if close >= 0 else len(self.s)), True
-        window = (match.start(), start)
-        return Attribution(cue, match.start(), speaker[1], speaker[0], start, end, window, quoted=quoted)
+        window = (match.start, start)
+        return Attribution(cue, match.start, speaker[1], speaker[0], start, end, window, quoted=quoted)
 
     def _subject(self, position: int, found: list[Attribution]) -> tuple[int, str] | None:
         earlier = [a for a in found if a.cue_start < position and a.cue != _ACCORDING]
         if earlier:
             return earlier[-1].speaker_start, earlier[-1].speaker
-        return sentence_subject(self.s[:position])
+        subject = sentence_subject(self.s[:position])
+        pronoun = None if subject else _PRONOUN_SUBJECT.search(self.s, 0, position)
+        return (pronoun.start(1), pronoun.group(1)) if pronoun else subject
+
+
+# Patterns anchored at the end of a text are looked for only in its last characters: the longest of
+# them (an aside) is a few hundred characters, and scanning a whole sentence for each costs time.
+_TAIL_REACH = 480
+
+
+def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text, max(0, len(text) - _TAIL_REACH))
+
+
+def _cut_tail(pattern: re.Pattern[str], text: str) -> str:
+    found = _tail(pattern, text)
+    return text[: found.start()] if found else text
 
 
 def _opens_quote(sentence: str) -> bool:
@@ -304,7 +543,44 @@ def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
     first = words[0].lower().strip('“"') if words else ""
     stop = _TOLD_STOP if cue in _OBJECT_CUES else BARE_CLAUSE_STOP
+    if first in ("it", "this") and len(words) >= 3 and _FINITE_HINT.match(words[1]):
+        return True  # "said it was over"
     return len(words) >= 3 and first not in stop
+
+
+def _nearly_whole(text: str) -> str | None:
+    """``text`` as one speaker phrase, a party tag "(D-Ore.)" and one leading adjective left out."""
+    text = _PARENTHESIS.sub("", text.strip()).strip()
+    phrase = whole_phrase(text)
+    if phrase is None:
+        found = trailing_phrase(text.rstrip(" .!?"))
+        leftover = len(text[: found[0]].split()) if found else 0
+        named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
+        phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
+    return phrase
+
+
+def _names_someone(phrase: str) -> bool:
+    """Two capitalised words or more: a name, which may follow words no speaker rule reads."""
+    return sum(word[:1].isupper() for word in phrase.split()) >= 2
+
+
+def _describes_before(text: str) -> bool:
+    """``text`` ends with a description of a person ("her senior adviser"), not a place ("Columbus")."""
+    words = text.split()
+    head = base_word(words[-1]).lower() if words else ""
+    return bool(words) and describes_people(head) and (words[-1][:1].islower() or head in PERSON_HEADS)
+
+
+def _reads_as_clause(rest: str) -> bool:
+    """A bare complement that reads as a clause: a subject pronoun first, or a finite verb near its start."""
+    words = rest.split()
+    if len(words) < 3:
+        return False
+    first = _CONTRACTION.sub("", words[0].lower().strip('“"'))
+    if first in _CLAUSE_SUBJECTS:
+        return True
+    return first not in BARE_CLAUSE_STOP and _FINITE_HINT.search(" ".join(words[:7])) is not None
 
 
 def _merge_sources(found: list[Attribution]) -> list[Attribution]:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pipeline.claims.attribution import Attribution, find_attributions
 from pipeline.claims.dating import DateIndex, publication_date
 from pipeline.claims.entities import entities_of
+from pipeline.claims.lexicon import PRONOUNS
 from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.phrases import sentence_subject
 from pipeline.claims.scoring import checkworthiness
 from pipeline.claims.sentences import Sentence, split_sentences
-from pipeline.claims.speakers import SpeakerResolver
+from pipeline.claims.speakers import SpeakerResolver, names_a_source
 from pipeline.models import Article, Claim, DateStamp, Precision, Speaker, stable_id
 
 # News gives the date of a statement once and carries it over the next sentences.
@@ -22,6 +23,7 @@ MIN_CONTENT_WORDS = 3
 _LEADING_THAT = re.compile(r"^that\s+")
 _DOTTED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _QUOTED_SPAN = re.compile(r"[“\"]([^”\"]+)[”\"]|''((?:(?!'')[^\n])+)''")
+_REOPENED = re.compile(r"\s*\n\s*(?:“|\"|'')")  # a quotation that goes on in the next paragraph
 _OPEN_QUOTES = "“\"‘'"
 _CLOSE_QUOTES = "”\"’'"
 
@@ -80,14 +82,20 @@ class _ClaimFinder:
             self.resolver.observe_subject(subject[1], sentence.start + subject[0])
 
     def _claim(self, attribution: Attribution, sentence: Sentence, index: int) -> Claim | None:
-        speaker = self.resolver.resolve(attribution.speaker, sentence.start + attribution.speaker_start)
-        if speaker is None or not _speaker_named(speaker):
+        speaker = self.resolver.resolve(
+            attribution.referent or attribution.speaker, sentence.start + attribution.speaker_start
+        )
+        if speaker is None and (attribution.literal or attribution.cue == "according to"):
+            speaker = _literal(attribution.speaker)
+            if speaker is None:
+                return None
+        elif speaker is None or not _speaker_named(speaker):
             return None
-        raw = sentence.text[attribution.content_start : attribution.content_end]
+        raw = _content_text(self.text, sentence.start, attribution)
         text, quote = clean_content(raw, attribution.quoted)
         if len(text.split()) < MIN_CONTENT_WORDS:
             return None
-        self.resolver.observe(speaker)
+        self.resolver.observe(speaker, attribution.speaker)
         said = self._stated(attribution, sentence, index)
         content_start = sentence.start + attribution.content_start
         content_end = sentence.start + attribution.content_end
@@ -97,6 +105,7 @@ class _ClaimFinder:
             claim_id=stable_id(self.article.article_id, speaker.name, attribution.cue, text),
             article_id=self.article.article_id,
             speaker=speaker,
+            speaker_phrase=attribution.speaker,
             via=attribution.via,
             cue=attribution.cue,
             text=text,
@@ -132,6 +141,25 @@ class _ClaimFinder:
         return said
 
 
+def _literal(phrase: str) -> Speaker | None:
+    """A source as written ("according to data released by the state"), when it resolves to nobody known."""
+    words = phrase.split()
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    if not words or words[0].lower() in PRONOUNS:
+        return None
+    return Speaker(name=" ".join(words), kind="unknown")
+
+
+def _content_text(text: str, base: int, attribution: Attribution) -> str:
+    """The content as written; offsets are relative to the sentence at ``base`` and may reach outside it
+    (a quotation before the sentence, or one that runs on past it)."""
+    start, end = base + attribution.content_start, base + attribution.content_end
+    if attribution.insert is None:
+        return text[start:end]
+    return f"{text[start : base + attribution.insert[0]]} {text[base + attribution.insert[1] : end]}"
+
+
 def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
     cue = (base + attribution.cue_start, base + attribution.cue_start + len(attribution.cue))
     speaker = (base + attribution.speaker_start, base + attribution.speaker_start + len(attribution.speaker))
@@ -139,9 +167,12 @@ def _located(claim: Claim, attribution: Attribution, base: int) -> Located:
 
 
 def _speaker_named(speaker: Speaker) -> bool:
-    """Never a lone common word: a capitalised name, or a descriptive phrase of two words or more."""
+    """A capitalised name, a descriptive phrase of two words or more, or one word that names people
+    ("officials", "the mayor"); never another lone common word."""
     name = speaker.name
-    return any(c.isalpha() for c in name) and (any(c.isupper() for c in name) or len(name.split()) >= 2)
+    if not any(c.isalpha() for c in name):
+        return False
+    return any(c.isupper() for c in name) or len(name.split()) >= 2 or names_a_source(name)
 
 
 def _identified(speaker: Speaker) -> bool:
@@ -152,6 +183,7 @@ def clean_content(raw: str, quoted: bool) -> tuple[str, str | None]:
     """Claim text without "that", trailing commas or the full stop, and the verbatim quote if any."""
     content = _LEADING_THAT.sub("", raw.strip())
     if quoted:
+        content = _REOPENED.sub(" ", content)
         verbatim = content.strip(_OPEN_QUOTES + _CLOSE_QUOTES + " ").rstrip(",").rstrip()
         return _tidy(verbatim), verbatim
     content = content.rstrip(" ,;:")

@@ -35,6 +35,71 @@ FINITE_CUES = (
     "asserted",
     "denied",
     "predicted",
+    "say",
+    "adds",
+    "announces",
+    "argue",
+    "argues",
+    "asks",
+    "asked",
+    "claims",
+    "confirms",
+    "denies",
+    "insists",
+    "notes",
+    "reports",
+    "suggests",
+    "warns",
+    "wrote",
+    "writes",
+    "explained",
+    "explains",
+    "tweeted",
+    "tweets",
+    "posted",
+    "replied",
+    "responded",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "commented",
+    "declared",
+    "declares",
+    "promised",
+    "predicts",
+    "concluded",
+    "recalled",
+    "countered",
+    "conceded",
+    "contended",
+    "maintained",
+    "complained",
+    "continued",
+    "cautioned",
+    "testified",
+    "alleged",
+    "observed",
+    "remarked",
+    "joked",
+    "vowed",
+    "pledged",
+    "described",
+    "describes",
+    "confirm",
+    "deny",
+    "suggest",
+    "warn",
+    "explain",
+    "announce",
+    "insist",
+    "claim",
+    "note",
+    "reveal",
+    "admit",
+    "acknowledge",
+    "tell",
+    "threatened",
 )
 
 # Participles that hang a further claim on the clause's subject: ", stating that ...".
@@ -56,10 +121,33 @@ PARTICIPLE_CUES = (
     "signalling",
     "arguing",
     "denying",
+    "telling",
+    "writing",
+    "explaining",
+    "asking",
+    "acknowledging",
+    "admitting",
+    "declaring",
+    "predicting",
+    "promising",
+    "revealing",
+    "tweeting",
+    "reporting",
+    "responding",
+    "replying",
 )
+
+# Verbs that join a cue into one cue phrase: "appeared to imply", "went on to say".
+CUE_PHRASE_LEADS = ("appeared", "appears", "seemed", "seems", "went on", "goes on", "go on", "proceeded")
 
 # Cues whose complement may be a bare clause ("he said the talks failed"), without "that".
 BARE_CLAUSE_CUES = frozenset({"said", "says", "told", "tells", "stated", "added", "claimed", "insisted", "warned"})
+# Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
+CHECKED_CLAUSE_CUES = frozenset(
+    """say argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
+    suggested suggests argued conceded contended maintained recalled concluded testified reported reports
+    announced revealed confirmed""".split()
+)
 
 # After a bare-clause cue, these first words mean an object or an adjunct, not a reported clause.
 BARE_CLAUSE_STOP = frozenset(
@@ -116,7 +204,12 @@ ROLE_WORDS = frozenset(
     head founder executive ceo researcher researchers scientist scientists professor observer observers
     investigator investigators prosecutor prosecutors judge officer officers army navy police authorities
     regime administration cabinet council committee department parliament kremlin embassy
-    foreign-policy economic finance interior trade justice health unification affairs""".split()
+    foreign-policy economic finance interior trade justice health unification affairs
+    people percent critics members staff campaign candidate candidates nominee nominees delegates
+    attorney attorneys aide spokesmen spokeswomen congressman congresswoman businessman businesswoman
+    chair economist economists strategist strategists pollster pollsters many some several most few
+    retired elected unnamed longtime veteran public local federal political republican democratic
+    conservative liberal independent second third fourth fifth one two three four five law""".split()
 )
 
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
@@ -132,7 +225,19 @@ PERSON_HEADS = frozenset(
     commander commanders counterpart premier governor mayor senator lawmaker lawmakers legislator director
     chairman chairwoman head founder executive ceo researcher researchers scientist scientists professor
     observer observers investigator investigators prosecutor prosecutors judge officer officers representative
-    representatives""".split()
+    representatives candidate nominee attorney people critics supporters voters residents members staff
+    congressman congresswoman spokesmen spokeswomen chief""".split()
+)
+
+# Lower-case word endings of person nouns and of the adjectives before them ("pollster", "strategist",
+# "political"), for phrases whose words no list holds; closed-class words with such endings are excluded.
+NOUNISH_ENDINGS = tuple("ist ian ant ent er or ee man woman men women al ic ive ous ary".split())
+NOT_NOUNISH = frozenset(
+    """after never ever over under other rather whether either neither however further later earlier together
+    another whatever whenever wherever moreover sooner latter longer per consider remember answer offer enter
+    gather deliver order matter wonder suffer cover discover went sent spent meant want arrive receive drive
+    give live prefer refer differ register deter alter bother render surrender recover uncover encounter
+    counter ensure""".split()
 )
 
 SOURCE_HEADS = frozenset({"source", "sources"})

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
-from pipeline.claims.lexicon import CLAUSE_OPENERS, DETERMINERS, DOCUMENT_ADJECTIVES, DOCUMENT_HEADS, ROLE_WORDS
+from pipeline.claims.lexicon import (
+    CLAUSE_OPENERS,
+    DETERMINERS,
+    DOCUMENT_ADJECTIVES,
+    DOCUMENT_HEADS,
+    NOT_NOUNISH,
+    NOUNISH_ENDINGS,
+    ROLE_WORDS,
+)
 
 _PHRASE_WORDS = ROLE_WORDS | DOCUMENT_HEADS | DOCUMENT_ADJECTIVES
 
@@ -20,6 +29,12 @@ _HARD_PUNCT = frozenset(',;:“”"()[]—–')
 _POSSESSIVE = re.compile(r"(?<=\w)[’'](?:s|(?<=s[’']))$")
 _CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _CONNECTORS = frozenset({"of", "for"})
+# Before a determiner inside a phrase: "a spokeswoman for the ministry", "director of the office".
+PHRASE_CONNECTORS = frozenset({"of", "for", "at", "with", "from"})
+# A word that follows an opening adjunct ("Inside the hall", "Reached by phone"), never a subject.
+_NOT_AFTER_SUBJECT = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|my|to|by|after|before|into)\b")
+_QUANTIFIERS = frozenset({"these", "those", "some", "many", "several", "both", "most", "other", "another"})
+_NUMBER = re.compile(r"^\d[\d,.]*$")
 _CONJUNCTIONS = frozenset({"but", "and", "yet", "so", "also", "still", "then", "now", "meanwhile", "however"})
 # Words that open a clause in the role of an adjunct (not a subject): skip that clause.
 _ADJUNCT_OPENERS = CLAUSE_OPENERS - _CONJUNCTIONS
@@ -31,11 +46,13 @@ class Part(Enum):
     STOP = 3
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every token of every sentence
 def base_word(token: str) -> str:
     """A token without surrounding quotes or brackets and without a possessive ending."""
     return _POSSESSIVE.sub("", token.strip(_EDGE_PUNCT).rstrip(".,;:"))
 
 
+@lru_cache(maxsize=65536)
 def is_possessive(token: str) -> bool:
     return bool(_POSSESSIVE.search(token.strip('"“”‘()[].,;:')))
 
@@ -44,7 +61,8 @@ def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
-def _part(tokens: list[str], index: int) -> Part:
+def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
+    """``broad``: also words known only by their ending, numbers, and "of" between lower-case nouns."""
     token = tokens[index]
     if any(char in _HARD_PUNCT for char in token):
         return Part.STOP
@@ -52,17 +70,38 @@ def _part(tokens: list[str], index: int) -> Part:
     lowered = word.lower()
     if not word:
         return Part.STOP
-    if lowered in DETERMINERS:
+    if lowered in DETERMINERS or (broad and lowered in _QUANTIFIERS):
         return Part.DET
     if is_capitalised(word):
         return Part.STOP if lowered in CLAUSE_OPENERS else Part.WORD
     if lowered in _CONNECTORS:
         between = 0 < index < len(tokens) - 1
-        both_capitalised = between and is_capitalised(tokens[index - 1]) and is_capitalised(tokens[index + 1])
-        return Part.WORD if both_capitalised else Part.STOP
+        lower_ok = broad and lowered == "of"
+        both = between and _joinable(tokens[index - 1], lower_ok) and _joinable(tokens[index + 1], lower_ok)
+        return Part.WORD if both else Part.STOP
     if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
         return Part.WORD
-    return Part.STOP
+    return Part.WORD if broad and (nounish(lowered) or _NUMBER.match(word)) else Part.STOP
+
+
+def _joinable(token: str, lower_ok: bool) -> bool:
+    """A word "of"/"for" may join: a capitalised one, or ("28 percent of voters") a lower-case noun."""
+    if any(char in _HARD_PUNCT for char in token):
+        return False
+    word = base_word(token)
+    if is_capitalised(word):
+        return True
+    lowered = word.lower()
+    return lower_ok and (lowered in ROLE_WORDS or nounish(lowered) or bool(_NUMBER.match(word)))
+
+
+@lru_cache(maxsize=65536)
+def nounish(word: str) -> bool:
+    """A lower-case word that reads as a person noun or an adjective before one, by its ending."""
+    singular = word[:-1] if word.endswith("s") and len(word) > 5 else word
+    return (
+        len(singular) >= 5 and singular.isalpha() and singular.endswith(NOUNISH_ENDINGS) and singular not in NOT_NOUNISH
+    )
 
 
 def trailing_phrase(clause: str) -> tuple[int, str] | None:
@@ -71,18 +110,34 @@ def trailing_phrase(clause: str) -> tuple[int, str] | None:
     tokens = [m.group() for m in matches]
     begin = len(tokens)
     named = False
-    for index in range(len(tokens) - 1, -1, -1):
-        part = _part(tokens, index)
+    index = len(tokens) - 1
+    while index >= 0:
+        part = _part(tokens, index, broad=True)
         if part is Part.STOP:
             break
         begin = index
         if part is Part.DET:
-            break
+            if not _connected(tokens, index):
+                break
+            begin = index - 1
+            index -= 2  # past the connector; the phrase goes on before it
+            continue
         named = True
+        index -= 1
     if not named:
         return None
     offset = matches[begin].start()
     return offset, clause[offset:].rstrip()
+
+
+def _connected(tokens: list[str], det: int) -> bool:
+    """The determiner at ``det`` follows "of"/"for"/... that follows a phrase word: read on past both."""
+    return (
+        det >= 2
+        and tokens[det - 1].lower() in PHRASE_CONNECTORS
+        and _part(tokens, det - 2, broad=True) is Part.WORD
+        and base_word(tokens[det - 2]).lower() not in CLAUSE_OPENERS
+    )
 
 
 def whole_phrase(text: str) -> str | None:
@@ -121,7 +176,7 @@ def sentence_subject(sentence: str) -> tuple[int, str] | None:
         brk = _CLAUSE_BREAK.search(sentence, position)
         clause = sentence[position : brk.start() if brk else len(sentence)]
         found = leading_phrase(clause)
-        if found is not None:
+        if found is not None and not _NOT_AFTER_SUBJECT.match(clause, found[0] + len(found[1])):
             return position + found[0], found[1]
         if brk is None:
             return None

@@ -28,7 +28,7 @@ from pipeline.claims.lexicon import (
     SOURCE_HEADS,
     TITLE_WORDS,
 )
-from pipeline.claims.phrases import base_word, is_capitalised, is_possessive
+from pipeline.claims.phrases import PHRASE_CONNECTORS, base_word, is_capitalised, is_possessive, nounish
 from pipeline.models import Speaker
 
 _CAPITAL_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \u00a0]+[A-Z][\w’'-]*)+")
@@ -39,7 +39,10 @@ _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "gov
 _DEFINITE_HEADS = ORG_HEADS | OUTLET_HEADS
 _PERSON_ROLES = PERSON_HEADS | TITLE_WORDS
 _GROUP_HEADS = PERSON_HEADS | SOURCE_HEADS
-# Pronouns with no single referent to resolve to ("they" may be a government or its officials).
+_BARE_BODIES = frozenset(
+    {"police", "authorities", "campaign", "company", "airline", "team", "website", "network"}
+)  # named by no article, yet speaking for a known body
+# Pronouns with no single referent to resolve to ("they" only to a group that spoke just before).
 _OTHER_PRONOUNS = frozenset({"they", "we", "i", "you", "one", "someone", "everyone", "nobody", "who"})
 
 
@@ -49,6 +52,22 @@ class FullName:
     start: int
     first: str
     last: str
+    gender: str = ""  # "m" or "f" when a form of address or a role word says so
+
+
+_ADDRESS_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+$")
+_MALE_WORDS = frozenset("mr spokesman chairman congressman businessman king father husband brother son he".split())
+_FEMALE_WORDS = frozenset(
+    "mrs ms miss spokeswoman chairwoman congresswoman businesswoman queen mother wife sister daughter she".split()
+)
+
+
+def gender_of(words: list[str]) -> str:
+    """ "m" or "f" when one of ``words`` (a form of address, a role) says so, else ""."""
+    lowered = {base_word(word).lower() for word in words}
+    if lowered & _MALE_WORDS:
+        return "m"
+    return "f" if lowered & _FEMALE_WORDS else ""
 
 
 def _name_in(tokens: list[str]) -> list[str]:
@@ -73,7 +92,9 @@ def full_names(text: str) -> list[FullName]:
         tokens = [base_word(word) for word in words[cut:]]
         run = _name_in(tokens)
         if run:
-            names.append(FullName(" ".join(run), match.start(), run[0], run[-1]))
+            address = _ADDRESS_BEFORE.search(text, max(0, match.start() - 6), match.start())
+            gender = gender_of([address.group(1)]) if address else ""
+            names.append(FullName(" ".join(run), match.start(), run[0], run[-1], gender))
     return names
 
 
@@ -125,6 +146,8 @@ class SpeakerResolver:
     last_person: Speaker | None = None
     last_organisations: tuple[Speaker, ...] = ()
     roles: dict[str, str] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+    last_group: Speaker | None = None  # the referent of a later "they": a group of people that spoke
 
     @classmethod
     def for_text(cls, text: str) -> SpeakerResolver:
@@ -136,14 +159,43 @@ class SpeakerResolver:
             return None
         lowered = [w.lower() for w in words]
         if len(words) == 1 and lowered[0] in {"he", "she"}:
-            return self.last_person
+            return self._person_for(gender_of(words), position)
         if len(words) == 1 and lowered[0] == "it":
             return self.last_organisations[-1] if self.last_organisations else None
+        if len(words) == 1 and lowered[0] == "they":
+            return self.last_group
         if len(words) == 1 and lowered[0] in _OTHER_PRONOUNS:
             return None
         if len(words) == 2 and lowered[0] == "the" and words[1].islower() and lowered[1] in _DEFINITE_HEADS:
             return self._definite(lowered[1], position)
+        if len(words) <= 2 and lowered[0] in ("the", "a", "an", lowered[-1]) and words[-1].islower():
+            return self._description(lowered[-1])
+        if len(words) == 1 and (
+            lowered[0] in PERSON_HEADS or lowered[0] in _BARE_BODIES or _plural_of(lowered[0], _GROUP_HEADS)
+        ):
+            return self._description(lowered[0])  # "Officials said" at the start of a sentence
         return self.describe(words, position)
+
+    def _person_for(self, gender: str, position: int) -> Speaker | None:
+        """ "he"/"she": the last person who spoke or was a subject, else the nearest full name before it,
+        skipping one whose form of address or role says the other gender."""
+        last = self.last_person
+        if last is not None and self.genders.get(last.name, gender) == gender:
+            return last
+        for candidate in reversed(self.names):
+            if candidate.start < position and candidate.gender in ("", gender):
+                return Speaker(name=candidate.name, role=self.roles.get(candidate.name), kind="person")
+        return None
+
+    def _description(self, head: str) -> Speaker | None:
+        """ "the mayor", "officials": the person who spoke in that role, else the description itself."""
+        if self.last_person is not None and self.last_person.role and head in self.last_person.role.lower().split():
+            return self.last_person
+        if describes_people(head):
+            return Speaker(name=head, kind="person" if head in PERSON_HEADS else "unknown")
+        if head in _BARE_BODIES:
+            return Speaker(name=head, kind="organisation")
+        return None
 
     def describe(self, words: list[str], position: int) -> Speaker | None:
         if words[0].lower() in DETERMINERS:
@@ -192,11 +244,17 @@ class SpeakerResolver:
                 return Speaker(name=mention.name, kind=kind)
         return None
 
-    def observe(self, speaker: Speaker) -> None:
+    def observe(self, speaker: Speaker, phrase: str = "") -> None:
+        last = speaker.name.split()[-1].lower() if speaker.name.split() else ""
+        if speaker.kind != "organisation" and _plural_of(last, _GROUP_HEADS | frozenset(["people"])):
+            self.last_group = speaker
         if speaker.kind == "person" and any(c.isupper() for c in speaker.name):
             self.last_person = speaker
             if speaker.role:
                 self.roles[speaker.name] = speaker.role
+            gender = gender_of([*phrase.split(), *(speaker.role or "").split()])
+            if gender:
+                self.genders.setdefault(speaker.name, gender)
         elif speaker.kind in ("organisation", "outlet"):
             self.last_organisations = (*self.last_organisations[-7:], speaker)
 
@@ -208,27 +266,48 @@ class SpeakerResolver:
         words[-1] = base_word(words[-1])
         speaker = self.describe(words, position)
         if speaker is not None and speaker.kind == "person":
-            self.observe(speaker)
+            self.observe(speaker, phrase)
 
 
 def _unnamed(words: list[str]) -> Speaker | None:
     """A phrase without a name ("a senior official", "Russia’s defence minister"): kept when it says who."""
     if not words:
         return None
-    head = base_word(words[-1]).lower()
+    lowered = [base_word(word).lower() for word in words]
+    joined = next((i for i, word in enumerate(lowered) if i and word in PHRASE_CONNECTORS), len(words))
+    head = lowered[joined - 1]  # "spokeswoman for the ministry" is a spokeswoman
     named = any(is_capitalised(base_word(word)) for word in words)
     if not named and len(words) < 2:
         return None
     name = " ".join(words)
-    if head in PERSON_HEADS:
+    if head in PERSON_HEADS or person_noun(head):
         return Speaker(name=name, kind="person")
-    if head in ORG_HEADS:
+    if head in ORG_HEADS or head in _BARE_BODIES:
         return Speaker(name=name, kind="organisation")
     if head in OUTLET_HEADS:
         return Speaker(name=name, kind="outlet")
     if head in SOURCE_HEADS or head in DOCUMENT_HEADS or _plural_of(head, _GROUP_HEADS):
         return Speaker(name=name, kind="unknown")  # a group ("top advisers") or an unnamed source
     return None
+
+
+_PERSON_ENDINGS = ("ist", "ian", "er", "or", "ee", "man", "woman", "men", "women", "ant", "ent")
+
+
+def names_a_source(word: str) -> bool:
+    """One lower-case word that may stand as a speaker: people ("officials") or a body ("police")."""
+    return describes_people(word) or word in _BARE_BODIES
+
+
+def describes_people(word: str) -> bool:
+    """One lower-case word that names a person or a group of people: "mayor", "officials", "pollsters"."""
+    return word in PERSON_HEADS or word in SOURCE_HEADS or _plural_of(word, _GROUP_HEADS) or person_noun(word)
+
+
+def person_noun(word: str) -> bool:
+    """A lower-case word that names people by its ending ("pollster", "strategists", "residents")."""
+    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return nounish(word) and singular.endswith(_PERSON_ENDINGS)
 
 
 def _plural_of(word: str, heads: frozenset[str]) -> bool:

@@ -134,9 +134,7 @@ def test_speaker_kinds(phrase: str, name: str, kind: str) -> None:
     assert (speaker.name, speaker.kind) == (name, kind)
 
 
-@pytest.mark.parametrize(
-    "phrase", ["officials", "Officials", "he", "it", "the ministry", "they", "They", "We", "the report"]
-)
+@pytest.mark.parametrize("phrase", ["he", "it", "the ministry", "they", "They", "We", "the report", "the plan"])
 def test_unresolvable_or_common_words_are_no_speakers(phrase: str) -> None:
     assert SpeakerResolver.for_text("").resolve(phrase, 0) is None
 

@@ -1,0 +1,29 @@
+"""A regular expression for a long list of words, as a prefix tree: "said|says|saying" becomes
+"sa(?:id|ys|ying)", so a search tries each letter once instead of every word in turn."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeAlias
+
+_Tree: TypeAlias = dict[str, "_Tree"]
+
+
+def words_pattern(words: tuple[str, ...] | list[str]) -> str:
+    """A non-capturing pattern matching exactly the given words (longest first where one is a prefix)."""
+    tree: _Tree = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _render(tree)
+
+
+def _render(node: _Tree) -> str:
+    branches = [re.escape(char) + _render(child) for char, child in sorted(node.items()) if char]
+    ends = "" in node
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+    return body + "?" if ends else body

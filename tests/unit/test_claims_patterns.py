@@ -1,0 +1,297 @@
+"""Reported-speech patterns the claim rules cover, each on sentences written for the test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pipeline.claims import find_claims
+from pipeline.claims.speakers import SpeakerResolver
+from pipeline.models import Article, Claim, DateExpression, DateStamp, stable_id
+
+NOW = datetime(2024, 3, 4, tzinfo=UTC)
+
+
+def claims_of(text: str, dates: dict[str, str] | None = None) -> list[Claim]:
+    article = Article(
+        article_id=stable_id("p", text),
+        trace_id="t",
+        source="t",
+        text=text,
+        content_hash=stable_id(text),
+        extractor="text-capture",
+        extracted_at=NOW,
+    )
+    expressions = tuple(
+        DateExpression(
+            text=phrase,
+            start=text.index(phrase),
+            end=text.index(phrase) + len(phrase),
+            value=value,
+            precision="day",
+            relative=True,
+        )
+        for phrase, value in (dates or {}).items()
+    )
+    stamp = DateStamp(
+        article_id=article.article_id,
+        published_at=NOW,
+        published="2024-03-04",
+        precision="day",
+        source="metadata",
+        confidence=1.0,
+        ingested_at=NOW,
+        expressions=expressions,
+    )
+    return find_claims(article, stamp)
+
+
+def one(text: str, cue: str, dates: dict[str, str] | None = None) -> Claim:
+    found = [c for c in claims_of(text, dates) if c.cue == cue]
+    assert len(found) == 1, [(c.cue, c.speaker.name, c.text) for c in claims_of(text, dates)]
+    return found[0]
+
+
+# --- the cue before the source, and after a quotation ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("The ferry will stop in the winter, said Ivo Brandt.", "Ivo Brandt", "The ferry will stop in the winter"),
+        ("“The ferry will stop in winter,” said Ivo Brandt.", "Ivo Brandt", "The ferry will stop in winter"),
+        ("“The ferry will stop in winter,” Ivo Brandt said.", "Ivo Brandt", "The ferry will stop in winter"),
+        (
+            "“The ferry will stop in winter,” said harbour pollster Ivo Brandt when asked about the timetable.",
+            "Ivo Brandt",
+            "The ferry will stop in winter",
+        ),
+        (
+            "“The ferry will stop in winter,” Ivo Brandt said of the plan at a meeting in the port.",
+            "Ivo Brandt",
+            "The ferry will stop in winter",
+        ),
+    ],
+)
+def test_source_after_the_content(text: str, speaker: str, content: str) -> None:
+    claim = one(text, "said")
+    assert (claim.speaker.name, claim.text) == (speaker, content)
+
+
+def test_told_with_an_addressee_after_a_quotation_keeps_the_quotation() -> None:
+    text = (
+        "“We expect the first buses to cross on Monday morning,” Mayor Lena Ortiz told reporters at a news "
+        "conference outside the depot."
+    )
+    claim = one(text, "told")
+    assert claim.speaker.name == "Lena Ortiz"
+    assert claim.text == "We expect the first buses to cross on Monday morning"
+    assert "reporters" not in claim.text
+
+
+def test_told_with_an_addressee_before_that_clause() -> None:
+    claim = one("Lena Ortiz told the council on Tuesday that the depot would close.", "told")
+    assert (claim.speaker.name, claim.text) == ("Lena Ortiz", "the depot would close")
+
+
+# --- "according to" wherever it stands ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("According to the Harbour Board, the ferry will stop in winter.", "the ferry will stop in winter"),
+        ("The ferry will stop in winter, according to the Harbour Board.", "The ferry will stop in winter"),
+        ("The ferry, according to the Harbour Board, will stop in winter.", "The ferry"),
+    ],
+)
+def test_according_to_in_every_position(text: str, content: str) -> None:
+    claim = one(text, "according to")
+    assert claim.speaker.name == "Harbour Board"
+    assert claim.text.startswith(content)
+
+
+def test_according_to_a_source_described_at_length() -> None:
+    text = "Ridership fell by a third, according to figures released on Friday by the transport ministry."
+    claim = one(text, "according to")
+    assert claim.speaker.name.startswith("figures released")
+    assert claim.text == "Ridership fell by a third"
+
+
+# --- cue phrases -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("Ivo Brandt also appeared to imply that the ferry will stop.", "appeared to imply", "the ferry will stop"),
+        ("Ivo Brandt went on to say that the ferry will stop.", "went on to say", "the ferry will stop"),
+        ("Ivo Brandt seemed to confirm that the ferry will stop.", "seemed to confirm", "the ferry will stop"),
+    ],
+)
+def test_cue_phrases_are_the_cue(text: str, cue: str, content: str) -> None:
+    claim = one(text, cue)
+    assert (claim.speaker.name, claim.text) == ("Ivo Brandt", content)
+
+
+# --- descriptions as speakers ------------------------------------------------------------------
+
+
+def test_the_mayor_said_on_sunday() -> None:
+    text = "The council met twice. The mayor said on Sunday that the depot would reopen in May."
+    claim = one(text, "said", dates={"on Sunday": "2024-03-03"})
+    assert (claim.speaker.name, claim.speaker_phrase) == ("mayor", "The mayor")
+    assert (claim.text, claim.stated_at) == ("the depot would reopen in May", "2024-03-03")
+
+
+def test_the_mayor_is_the_mayor_named_before() -> None:
+    text = "Mayor Lena Ortiz opened the depot. The mayor said the buses would run all night."
+    claims = [c for c in claims_of(text) if c.cue == "said"]
+    assert [(c.speaker.name, c.speaker_phrase) for c in claims] == [("Lena Ortiz", "The mayor")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("A spokeswoman for the ministry said the talks would resume in April.", "spokeswoman for the ministry"),
+        ("Officials said the talks would resume in April.", "officials"),
+        ("The talks will resume in April, officials said.", "officials"),
+        ("Local officials said they expect the talks to resume in April.", "Local officials"),
+        ("Harbour strategist Ivo Brandt said the talks would resume in April.", "Ivo Brandt"),
+        ("Just 28 percent of voters said they trusted the council.", "28 percent of voters"),
+    ],
+)
+def test_descriptions_as_speakers(text: str, speaker: str) -> None:
+    claim = one(text, "said")
+    assert speaker in claim.speaker.name
+
+
+def test_a_description_is_no_speaker_when_it_names_nobody() -> None:
+    assert SpeakerResolver.for_text("").resolve("the plan", 0) is None
+    assert claims_of("The plan said nothing about the buses.") == []
+
+
+# --- asides and interruptions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lena Ortiz, 61, said the depot would close.",
+        "Lena Ortiz, the executive director of the Transit League, said the depot would close.",
+        "Lena Ortiz, who runs the Transit League, said the depot would close.",
+        "Lena Ortiz, the head of a league, a group that sued the city, said the depot would close.",
+        "The league’s director, Lena Ortiz, said the depot would close.",
+    ],
+)
+def test_asides_between_speaker_and_cue(text: str) -> None:
+    claim = one(text, "said")
+    assert (claim.speaker.name, claim.text) == ("Lena Ortiz", "the depot would close")
+
+
+def test_an_interrupting_attribution_leaves_the_content_whole() -> None:
+    claim = one("The depot, officials said, will close before the winter.", "said")
+    assert (claim.speaker.name, claim.text) == ("officials", "The depot will close before the winter")
+
+
+def test_relative_who_speaks_for_its_antecedent() -> None:
+    text = "The plan was backed by Lena Ortiz, the league's director, who said the depot would close."
+    claim = one(text, "said")
+    assert (claim.speaker.name, claim.speaker_phrase) == ("Lena Ortiz", "who")
+
+
+# --- quotations over several sentences ---------------------------------------------------------
+
+
+def test_a_quotation_of_several_sentences_is_one_content() -> None:
+    claim = one("Lena Ortiz said: “The depot is safe. We checked every bolt. It opens on Monday.”", "said")
+    assert claim.quote == "The depot is safe. We checked every bolt. It opens on Monday."
+
+
+def test_a_quotation_runs_on_into_the_next_paragraph() -> None:
+    text = "Lena Ortiz said: “The depot is safe. We checked every bolt.\n“It opens on Monday.”\nThe crowd cheered."
+    claim = one(text, "said")
+    assert claim.text == "The depot is safe. We checked every bolt. It opens on Monday"
+    assert "crowd" not in claim.text
+
+
+def test_a_quotation_before_a_bare_attribution_is_its_content() -> None:
+    claim = one("“We will not leave. Not now, not ever.” Lena Ortiz said. The crowd cheered.", "said")
+    assert (claim.speaker.name, claim.text) == ("Lena Ortiz", "We will not leave. Not now, not ever")
+
+
+# --- pronouns ----------------------------------------------------------------------------------
+
+
+def test_he_is_the_nearest_person_named_before() -> None:
+    text = "Ivo Brandt toured the harbour on Friday. The ferry will stop in winter, he said."
+    claim = one(text, "said")
+    assert (claim.speaker.name, claim.speaker_phrase) == ("Ivo Brandt", "he")
+
+
+def test_she_skips_a_person_of_the_other_gender() -> None:
+    text = (
+        "Lena Ortiz spoke first. Mr. Ivo Brandt listened. "
+        "She said that the depot would close. He said that the ferry would stop."
+    )
+    claims = claims_of(text)
+    assert [(c.speaker_phrase, c.speaker.name) for c in claims] == [("She", "Lena Ortiz"), ("He", "Ivo Brandt")]
+
+
+def test_they_is_the_group_that_spoke_before() -> None:
+    text = "Officials said the depot would close. They said the buses would run until May."
+    claims = claims_of(text)
+    assert [(c.speaker_phrase, c.speaker.name) for c in claims] == [("Officials", "officials"), ("They", "officials")]
+
+
+def test_a_pronoun_without_any_person_before_it_is_no_claim() -> None:
+    assert claims_of("She said that the depot would close in May.") == []
+
+
+# --- more verbs and complements ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Lena Ortiz wrote that the depot would close.", "wrote"),
+        ("Lena Ortiz tweeted that the depot would close.", "tweeted"),
+        ("Lena Ortiz promised to keep the depot open.", "promised"),
+        ("Lena Ortiz described the depot as a danger to the town.", "described"),
+        ("Lena Ortiz criticised the plan and said the depot would close.", "said"),
+        ("Lena Ortiz opened the meeting, saying the depot would close.", "saying"),
+        ("“Will the depot close?” Lena Ortiz asked the council.", "asked"),
+    ],
+)
+def test_more_verbs_of_saying(text: str, cue: str) -> None:
+    claim = one(text, cue)
+    assert claim.speaker.name == "Lena Ortiz"
+    assert "depot" in claim.text
+
+
+def test_an_object_without_a_clause_is_no_claim() -> None:
+    assert claims_of("Lena Ortiz wrote a letter to the council.") == []
+    assert claims_of("Lena Ortiz posted a photo of the depot.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker", "content"),
+    [
+        ("Lena Ortiz asked the council whether the depot would close.", "asked", "Lena Ortiz", "whether the depot"),
+        ("Lena Ortiz announced a plan to close the depot.", "announced", "Lena Ortiz", "a plan to close"),
+        ("As the Harbour Gazette reported, the depot will close in May.", "reported", "Harbour Gazette", "the depot"),
+        ("The depot will close in May, the transit union says.", "says", "transit union", "The depot will close"),
+        ("Transit experts, however, said the depot would close.", "said", "Transit experts", "the depot would"),
+        (
+            "“The depot will close in May,” Transit League chair Lena Ortiz told the council.",
+            "told",
+            "Lena Ortiz",
+            "The depot will close",
+        ),
+    ],
+)
+def test_questions_announcements_and_loose_sources(text: str, cue: str, speaker: str, content: str) -> None:
+    claim = one(text, cue)
+    assert speaker in claim.speaker.name
+    assert claim.text.startswith(content)
