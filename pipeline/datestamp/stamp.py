@@ -1,8 +1,8 @@
 """The date stamp of an article: when it was published, how precisely, and how sure we are.
 
-The publication date comes from the date hints the extract stage found, the most trusted source
-first; without hints, a year may be inferred from anniversary arithmetic in the text. The ingest
-time is never a publication date: an article that does not say is stamped ``unknown``.
+The publication date comes from the date hints the extract stage found, weighed against each other
+(``reconcile``); without hints, a year may be inferred from anniversary arithmetic in the text. The
+ingest time is never a publication date: an article that does not say is stamped ``unknown``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dateparser.date import DateDataParser
 
 from pipeline.datestamp.expressions import PERIODS, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
+from pipeline.datestamp.reconcile import Candidate, offset_text, reconcile
 from pipeline.models import Article, DateExpression, DateHint, DateSource, DateStamp, Precision
 
 _PRIORITY: tuple[DateSource, ...] = (
@@ -26,6 +27,7 @@ _PRIORITY: tuple[DateSource, ...] = (
     "metadata",
     "feed",
     "byline",
+    "url",
     "htmldate",
     "page-top",
     "http",
@@ -37,6 +39,7 @@ _CONFIDENCE: dict[DateSource, float] = {
     "metadata": 0.9,
     "feed": 0.85,
     "byline": 0.85,
+    "url": 0.8,
     # htmldate reads the URL, <time> elements and date patterns of a page without date metadata.
     "htmldate": 0.75,
     "page-top": 0.7,
@@ -84,6 +87,8 @@ class _Published:
     precision: Precision
     source: DateSource
     confidence: float
+    raw: str | None = None
+    offset: str | None = None
 
 
 def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
@@ -102,7 +107,9 @@ def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     return DateStamp(
         article_id=article.article_id,
         published_at=published.at,
-        published=_published_text(published.at, published.precision),
+        published=_published_text(published),
+        published_raw=published.raw,
+        utc_offset=published.offset,
         precision=published.precision,
         source=published.source,
         confidence=published.confidence,
@@ -156,21 +163,40 @@ def _not_before(modified: datetime, published: _Published) -> bool:
     return modified.date() >= published.at.date()
 
 
-def _published_text(at: datetime, precision: Precision) -> str:
-    if precision == "minute":
-        return at.isoformat(timespec="minutes")
-    return iso(at.date(), precision)
+def _published_text(published: _Published) -> str:
+    """The publication in the publisher's local time, to its precision (a time without a zone as written)."""
+    if published.precision != "minute":
+        return iso(published.at.date(), published.precision)
+    at = published.at if published.offset is not None else published.at.replace(tzinfo=None)
+    return at.isoformat(timespec="minutes")
+
+
+def candidate(hint: DateHint) -> Candidate | None:
+    """A hint as a dated candidate, with the offset it was written in (None when it names no zone)."""
+    parsed = parse_as_written(hint.text)
+    if parsed is None or parsed[0].year < MIN_YEAR:
+        return None
+    at, precision = parsed
+    offset = offset_text(at) if precision == "minute" and at.tzinfo is not None else None
+    return Candidate(_aware(at), precision, hint.source, _CONFIDENCE[hint.source], hint.text, offset)
 
 
 def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
-    for hint in _by_priority(hints):
-        if (parsed := parse_hint(hint.text)) is not None and parsed[0].year >= MIN_YEAR:
-            return _Published(parsed[0], parsed[1], hint.source, _CONFIDENCE[hint.source])
-    return None
+    found = reconcile([c for c in map(candidate, hints) if c is not None], _RANK)
+    if found is None:
+        return None
+    won = found.winner
+    return _Published(won.at, won.precision, won.source, found.confidence, won.raw, won.offset)
 
 
 def parse_hint(text: str) -> tuple[datetime, Precision] | None:
     """A date hint as an aware datetime (UTC when it names no zone) and its precision."""
+    parsed = parse_as_written(text)
+    return None if parsed is None else (_aware(parsed[0]), parsed[1])
+
+
+def parse_as_written(text: str) -> tuple[datetime, Precision] | None:
+    """A date hint as written: in the offset it names, naive when it names none (never converted)."""
     text = _LABEL.sub("", " ".join(text.split()))
     if not text:
         return None
@@ -190,7 +216,7 @@ def _parse_iso(text: str) -> tuple[datetime, Precision] | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return _aware(value), "minute" if len(text) > len("2025-05-06") else "day"
+    return value, "minute" if len(text) > len("2025-05-06") else "day"
 
 
 def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
@@ -201,7 +227,7 @@ def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
         value = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    return _aware(value), "minute"
+    return value, "minute"
 
 
 def _parse_in_text(text: str) -> tuple[datetime, Precision] | None:
@@ -227,9 +253,9 @@ def _start_of(value: str) -> datetime:
 
 @cache
 def _date_parser() -> DateDataParser:
-    return DateDataParser(
-        settings={"TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DAY_OF_MONTH": "first"}
-    )
+    # No TIMEZONE: dateparser would convert a time with a zone to it, and the day would be UTC's, not
+    # the publisher's; the clock time is kept as written.
+    return DateDataParser(settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"})
 
 
 def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
@@ -241,7 +267,7 @@ def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
         return None
     precision = PERIODS.get(data.period or "day", "day")
     if precision == "day" and _HAS_TIME.search(text):
-        return _aware(data.date_obj), "minute"
+        return data.date_obj.replace(tzinfo=None), "minute"
     return _start_of(iso(data.date_obj.date(), precision)), precision
 
 
