@@ -6,9 +6,9 @@ metadata date contradicted by the URL and the byline loses. JSON-LD and the <met
 by the same CMS from the same field, so together they count as one voice (the stronger of the two). The day is the publisher's local day:
 a time written with an offset is that offset's day. A time written in UTC (``Z``, ``+00:00``)
 names an instant, not the publisher's day: it is read in the local offset of another source that
-gives the same instant, and otherwise it supports the neighbouring day as well when the URL names
-that day (an evening story in America is dated the next day in UTC; its CMS wrote the local day into
-the URL path when it was published).
+gives the same instant, and otherwise it supports the neighbouring day as well when the URL or the
+date by the headline names that day (an evening story in America is dated the next day in UTC; the
+URL path and the byline show the publisher's own day).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from pipeline.models import DateSource, Precision
 _WEST, _EAST = timedelta(hours=-12), timedelta(hours=14)
 _FINE: frozenset[Precision] = frozenset({"day", "minute"})
 _ONE_VOICE: dict[DateSource, str] = {"json-ld": "metadata"}
+# Sources that give the publisher's own day, never a UTC one.
+_SHOWN: frozenset[DateSource] = frozenset({"url", "byline"})
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,11 @@ def localise(candidates: list[Candidate]) -> list[Candidate]:
     return found
 
 
-def _possible_days(candidate: Candidate, url_days: set[date]) -> set[date]:
+def _possible_days(candidate: Candidate, shown_days: set[date]) -> set[date]:
     if not candidate.in_utc:
         return {candidate.day}
     near = {(candidate.at + _WEST).date(), (candidate.at + _EAST).date()}
-    return {candidate.day} | (near & url_days)
+    return {candidate.day} | (near & shown_days)
 
 
 def _combined(weights: Iterable[float]) -> float:
@@ -103,12 +105,12 @@ def reconcile(candidates: list[Candidate], rank: dict[DateSource, int]) -> Verdi
         coarse = sorted(candidates, key=lambda c: rank[c.source])
         return Verdict(coarse[0], coarse[0].weight) if coarse else None
     weight = {c.source: max(o.weight for o in fine if o.source == c.source) for c in fine}
-    url_days = {c.day for c in fine if c.source == "url"}
+    shown_days = {c.day for c in fine if c.source in _SHOWN}
 
     def voices(day: date) -> dict[str, float]:
         found: dict[str, float] = {}
         for c in fine:
-            if day in _possible_days(c, url_days):
+            if day in _possible_days(c, shown_days):
                 voice = _ONE_VOICE.get(c.source, c.source)
                 found[voice] = max(found.get(voice, 0.0), weight[c.source])
         return found

@@ -16,7 +16,7 @@ from functools import cache
 
 from dateparser.date import DateDataParser
 
-from pipeline.datestamp.expressions import PERIODS, find_date_expressions, iso
+from pipeline.datestamp.expressions import PERIODS, DateOrder, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
 from pipeline.datestamp.reconcile import Candidate, offset_text, reconcile
 from pipeline.models import Article, DateExpression, DateHint, DateSource, DateStamp, Precision
@@ -100,8 +100,9 @@ def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
 def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
-    published = _from_hints(published_hints) or _inferred(article.text, ingested_at)
-    modified = _modified(article.date_hints)
+    order = date_order(article.language, article.url)
+    published = _from_hints(published_hints, order) or _inferred(article.text, ingested_at)
+    modified = _modified(article.date_hints, order)
     if published is None:
         return undated(article, ingested_at=ingested_at, modified_at=modified)
     return DateStamp(
@@ -146,10 +147,10 @@ def _by_priority(hints: tuple[DateHint, ...]) -> list[DateHint]:
     return sorted(hints, key=lambda h: _RANK[h.source])
 
 
-def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
+def _modified(hints: tuple[DateHint, ...], order: DateOrder) -> datetime | None:
     """When the page says it was last updated, the most trusted source first."""
     for hint in _by_priority(hints):
-        parsed = parse_hint(_UPDATED.sub("", hint.text).lstrip(" :")) if _is_modified(hint) else None
+        parsed = parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"), order) if _is_modified(hint) else None
         if parsed is not None and parsed[0].year >= MIN_YEAR:
             return parsed[0]
     return None
@@ -171,9 +172,9 @@ def _published_text(published: _Published) -> str:
     return at.isoformat(timespec="minutes")
 
 
-def candidate(hint: DateHint) -> Candidate | None:
+def candidate(hint: DateHint, order: DateOrder = "MDY") -> Candidate | None:
     """A hint as a dated candidate, with the offset it was written in (None when it names no zone)."""
-    parsed = parse_as_written(hint.text)
+    parsed = parse_as_written(hint.text, order)
     if parsed is None or parsed[0].year < MIN_YEAR:
         return None
     at, precision = parsed
@@ -181,30 +182,27 @@ def candidate(hint: DateHint) -> Candidate | None:
     return Candidate(_aware(at), precision, hint.source, _CONFIDENCE[hint.source], hint.text, offset)
 
 
-def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
-    found = reconcile([c for c in map(candidate, hints) if c is not None], _RANK)
+def _from_hints(hints: tuple[DateHint, ...], order: DateOrder) -> _Published | None:
+    found = reconcile([c for c in (candidate(h, order) for h in hints) if c is not None], _RANK)
     if found is None:
         return None
     won = found.winner
     return _Published(won.at, won.precision, won.source, found.confidence, won.raw, won.offset)
 
 
-def parse_hint(text: str) -> tuple[datetime, Precision] | None:
-    """A date hint as an aware datetime (UTC when it names no zone) and its precision."""
-    parsed = parse_as_written(text)
+def parse_hint(text: str, order: DateOrder = "MDY") -> tuple[datetime, Precision] | None:
+    """A date hint as an aware datetime (UTC when it names no zone) and its precision; ``order`` is
+    how the site writes an all-numeric date."""
+    parsed = parse_as_written(text, order)
     return None if parsed is None else (_aware(parsed[0]), parsed[1])
 
 
-def parse_as_written(text: str) -> tuple[datetime, Precision] | None:
+def parse_as_written(text: str, order: DateOrder = "MDY") -> tuple[datetime, Precision] | None:
     """A date hint as written: in the offset it names, naive when it names none (never converted)."""
     text = _LABEL.sub("", " ".join(text.split()))
     if not text:
         return None
-    for parser in (_parse_iso, _parse_rfc2822, _parse_in_text, _parse_dateparser):
-        parsed = parser(text)
-        if parsed is not None:
-            return parsed
-    return None
+    return _parse_iso(text) or _parse_rfc2822(text) or _parse_in_text(text, order) or _parse_dateparser(text, order)
 
 
 def _aware(value: datetime) -> datetime:
@@ -230,15 +228,15 @@ def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
     return value, "minute"
 
 
-def _parse_in_text(text: str) -> tuple[datetime, Precision] | None:
+def _parse_in_text(text: str, order: DateOrder) -> tuple[datetime, Precision] | None:
     """The first absolute date in a hint ("Anton Sokolin May 6, 2025"), with the time that follows it."""
-    found = [e for e in find_date_expressions(text, None) if not e.relative]
+    found = [e for e in find_date_expressions(text, None, order=order) if not e.relative]
     if not found:
         return None
     first = found[0]
     time = _TIME_SUFFIX.match(text, first.end)
     if first.precision == "day" and time is not None:
-        with_time = _parse_dateparser(text[first.start : time.end()])
+        with_time = _parse_dateparser(text[first.start : time.end()], order)
         if with_time is not None and with_time[1] == "minute":
             return with_time
     return _start_of(first.value), first.precision
@@ -252,17 +250,18 @@ def _start_of(value: str) -> datetime:
 
 
 @cache
-def _date_parser() -> DateDataParser:
+def _date_parser(order: DateOrder) -> DateDataParser:
     # No TIMEZONE: dateparser would convert a time with a zone to it, and the day would be UTC's, not
     # the publisher's; the clock time is kept as written.
-    return DateDataParser(settings={"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"})
+    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": order}
+    return DateDataParser(settings=settings)
 
 
-def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
+def _parse_dateparser(text: str, order: DateOrder) -> tuple[datetime, Precision] | None:
     # A hint without a year ("2 hours ago", "Tuesday") is relative to the crawl time: not a date we may use.
     if not _HAS_YEAR.search(text):
         return None
-    data = _date_parser().get_date_data(text)
+    data = _date_parser(order).get_date_data(text)
     if data.date_obj is None:
         return None
     precision = PERIODS.get(data.period or "day", "day")
