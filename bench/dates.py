@@ -67,7 +67,9 @@ def from_htmldate(repo: Path, urls: Path, out: Path, labels: Path) -> int:
     found: dict[str, dict[str, str | None]] = {}
     for url in wanted:
         entry = index.get(url)
-        source = next((repo / f / entry["file"] for f in PAGE_FOLDERS if entry and (repo / f / entry["file"]).exists()), None)
+        source = next(
+            (repo / f / entry["file"] for f in PAGE_FOLDERS if entry and (repo / f / entry["file"]).exists()), None
+        )
         if entry is None or source is None:
             print(f"missing: {url}", file=sys.stderr)
             continue
@@ -157,7 +159,9 @@ def table(pages: list[Page], results: dict[str, list[str | None]]) -> str:
 
 
 def misses(pages: list[Page], answers: list[str | None]) -> str:
-    return "\n".join(f"{p.path.name}\ttruth={p.truth}\tgot={a}" for p, a in zip(pages, answers, strict=True) if a != p.truth)
+    return "\n".join(
+        f"{p.path.name}\ttruth={p.truth}\tgot={a}" for p, a in zip(pages, answers, strict=True) if a != p.truth
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,7 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dirs:
         parser.error("give the directories of pages")
     pages = load(args.dirs, args.labels, with_url=args.with_url, limit=args.limit)
-    daters: dict[str, Dater] = {"news-ingest": ours, "htmldate alone": htmldate_alone, "trafilatura alone": trafilatura_alone}
+    daters: dict[str, Dater] = {
+        "news-ingest": ours,
+        "htmldate alone": htmldate_alone,
+        "trafilatura alone": trafilatura_alone,
+    }
     results = {name: [dater(page) for page in pages] for name, dater in daters.items()}
     print(table(pages, results))
     if args.misses:

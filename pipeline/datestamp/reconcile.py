@@ -3,12 +3,13 @@ htmldate's reading of the page, a byline, a feed entry, a capture header).
 
 Each source votes for the days its dates can be; the day with the most trusted support wins, so a
 metadata date contradicted by the URL and the byline loses. JSON-LD and the <meta> tags are written
-by the same CMS from the same field, so together they count as one voice (the stronger of the two). The day is the publisher's local day:
-a time written with an offset is that offset's day. A time written in UTC (``Z``, ``+00:00``)
-names an instant, not the publisher's day: it is read in the local offset of another source that
-gives the same instant, and otherwise it supports the neighbouring day as well when the URL or the
-date by the headline names that day (an evening story in America is dated the next day in UTC; the
-URL path and the byline show the publisher's own day).
+by the same CMS from the same field, so together they count as one voice (the stronger of the two).
+
+The day is the publisher's local day: a time written with an offset is that offset's day. A time
+written in UTC (``Z``, ``+00:00``) names an instant, not the publisher's day: it is read in the
+local offset of another source that gives the same instant, and otherwise it supports the
+neighbouring day as well when the URL or the date by the headline names that day (an evening story
+in America is dated the next day in UTC; the URL path and the byline show the publisher's own day).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import email.utils
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from dateparser.date import DateDataParser
@@ -101,7 +101,9 @@ def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
     order = date_order(article.language, article.url)
-    published = _from_hints(published_hints, order) or _inferred(article.text, ingested_at)
+    published = _from_hints(published_hints, order, _shown_updates(article.date_hints, order)) or _inferred(
+        article.text, ingested_at
+    )
     modified = _modified(article.date_hints, order)
     if published is None:
         return undated(article, ingested_at=ingested_at, modified_at=modified)
@@ -182,12 +184,22 @@ def candidate(hint: DateHint, order: DateOrder = "MDY") -> Candidate | None:
     return Candidate(_aware(at), precision, hint.source, _CONFIDENCE[hint.source], hint.text, offset)
 
 
-def _from_hints(hints: tuple[DateHint, ...], order: DateOrder) -> _Published | None:
-    found = reconcile([c for c in (candidate(h, order) for h in hints) if c is not None], _RANK)
-    if found is None:
+def _shown_updates(hints: tuple[DateHint, ...], order: DateOrder) -> set[date]:
+    """The days the page shows as its update by the headline ("Updated March 5")."""
+    shown = (candidate(h, order) for h in hints if h.source == "byline" and _is_modified(h))
+    return {c.day for c in shown if c is not None}
+
+
+def _from_hints(hints: tuple[DateHint, ...], order: DateOrder, updates: set[date]) -> _Published | None:
+    """The reconciled publication; htmldate's day is left out when the page shows it as an update
+    (htmldate reads "Updated March 5" as a date like any other)."""
+    parsed = (candidate(h, order) for h in hints)
+    kept = [c for c in parsed if c is not None and not (c.source == "htmldate" and c.day in updates)]
+    verdict = reconcile(kept, _RANK)
+    if verdict is None:
         return None
-    won = found.winner
-    return _Published(won.at, won.precision, won.source, found.confidence, won.raw, won.offset)
+    won = verdict.winner
+    return _Published(won.at, won.precision, won.source, verdict.confidence, won.raw, won.offset)
 
 
 def parse_hint(text: str, order: DateOrder = "MDY") -> tuple[datetime, Precision] | None:
