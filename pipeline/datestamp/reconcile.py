@@ -128,5 +128,5 @@ def reconcile(candidates: list[Candidate], rank: dict[DateSource, int]) -> Verdi
     agreeing = voices(best)
     opposing = max((w for d in days if d != best for v, w in voices(d).items() if v not in agreeing), default=0.0)
     sure = min(0.99, _combined(agreeing.values()))
-    # A voice against costs in proportion to its trust and to the doubt the winners leave.
-    return Verdict(winner, round(sure * (1.0 - opposing * (1.0 - sure)), 3))
+    # A voice against costs its trust times the doubt left in the strongest voice for the day.
+    return Verdict(winner, round(sure - opposing * (1.0 - max(agreeing.values())), 3))

@@ -49,8 +49,8 @@ _INFERRED_CONFIDENCE = 0.35
 # Before this a hint is a placeholder (CMSs write 0001-01-01 for "no date"), not a publication date.
 MIN_YEAR = 1800
 _TIME_SUFFIX = re.compile(
-    r"\s*(?:,|at|-|\||·)?\s*(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
-    r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
+    r"\s*(?:,|at|-|\||·)?\s*(?:(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?|(?P<bare>\d{1,2})(?=\s*[AaPp]\.?[Mm]))"
+    r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
 )
 _RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _UPDATED = re.compile(r"(?i:^\s*(?:last\s+)?(?:updated|modified|revised)\b)")
@@ -246,12 +246,23 @@ def _parse_in_text(text: str, order: DateOrder) -> tuple[datetime, Precision] | 
     if not found:
         return None
     first = found[0]
-    time = _TIME_SUFFIX.match(text, first.end)
-    if first.precision == "day" and time is not None:
-        with_time = _parse_dateparser(text[first.start : time.end()], order)
-        if with_time is not None and with_time[1] == "minute":
-            return with_time
-    return _start_of(first.value), first.precision
+    day = _start_of(first.value).replace(tzinfo=None)
+    clock = _clock(_TIME_SUFFIX.match(text, first.end)) if first.precision == "day" else None
+    if clock is not None:
+        return day.replace(hour=clock[0], minute=clock[1]), "minute"
+    return day.replace(tzinfo=UTC), first.precision
+
+
+def _clock(match: re.Match[str] | None) -> tuple[int, int] | None:
+    """Hour and minute of a clock time after a date ("3:06 PM", "14.17", "9am"), as written."""
+    if match is None:
+        return None
+    hour, minute = int(match.group("hour") or match.group("bare")), int(match.group("minute") or 0)
+    half = (match.group("half") or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0) if half else hour
+    return (hour, minute) if hour < 24 and minute < 60 else None
 
 
 def _start_of(value: str) -> datetime:

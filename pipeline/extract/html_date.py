@@ -4,15 +4,18 @@ patterns of its text."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
-from pipeline.datestamp.expressions import find_date_expressions
+from pipeline.datestamp.expressions import DateOrder, find_date_expressions
 from pipeline.datestamp.locale import date_order
+from pipeline.datestamp.stamp import candidate
 from pipeline.extract.metadata import PageMeta
 from pipeline.models import DateHint
 
@@ -29,7 +32,6 @@ BEFORE_HEADLINE_CHARS = 150
 LABEL_CHARS = 30
 _UPDATE_LABEL = re.compile(r"(?i:(?:last\s+)?(?:updated|modified|revised|aktualisiert|geändert)\b)")
 _CLOCK = re.compile(r",?\s*(?:um\s+|at\s+|@\s*)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
-_VISIBLE = "text()[not(ancestor::script)][not(ancestor::style)][not(ancestor::noscript)]"
 
 
 def url_hint(url: str | None) -> DateHint | None:
@@ -43,13 +45,56 @@ def url_hint(url: str | None) -> DateHint | None:
     return DateHint(text=f"{year:04d}-{month:02d}-{day:02d}", source="url")
 
 
+_SILENT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible(element: HtmlElement) -> Iterator[str]:
+    """An element's visible text in document order, lazily (its tail excluded)."""
+    if isinstance(element.tag, str) and element.tag not in _SILENT:
+        yield element.text or ""
+        for child in element:
+            yield from _visible(child)
+            yield child.tail or ""
+
+
+def _text_of(element: HtmlElement, chars: int) -> str:
+    """An element's visible text and its tail, whitespace collapsed, cut after about ``chars``."""
+    parts, size = [], 0
+    for text in itertools.chain(_visible(element), [element.tail or ""]):
+        if text.strip():
+            parts.append(text)
+            size += len(text)
+            if size >= chars:
+                break
+    return " ".join(" ".join(parts).split())
+
+
+def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
+    """The text beside the headline in document order, out to about ``chars`` characters: its
+    siblings first, then its ancestors' siblings."""
+    parts: list[str] = [] if preceding else [headline.tail or ""]
+    node, size = headline, 0
+    while node is not None and size < chars:
+        for sibling in node.itersiblings(preceding=preceding):
+            # Text above the headline is read from its end: a long block is taken whole.
+            parts.append(_text_of(sibling, 10**9 if preceding else chars - size))
+            size += len(parts[-1])
+            if size >= chars:
+                break
+        node = node.getparent()
+        if node is not None:
+            parts.append((node.text if preceding else node.tail) or "")
+    text = " ".join(parts[::-1] if preceding else parts).split()
+    return " ".join(text)
+
+
 def _around_headline(tree: HtmlElement) -> tuple[str, str] | None:
     """The visible text just under the page's first <h1>, and just above it."""
     headline = tree.find(".//body//h1")
     if headline is None:
         return None
-    after = " ".join(" ".join(headline.xpath(f"following::{_VISIBLE}")).split())
-    before = " ".join(" ".join(headline.xpath(f"preceding::{_VISIBLE}")).split())
+    after = _next_to(headline, preceding=False, chars=AFTER_HEADLINE_CHARS)
+    before = _next_to(headline, preceding=True, chars=BEFORE_HEADLINE_CHARS)
     return after[:AFTER_HEADLINE_CHARS], before[-BEFORE_HEADLINE_CHARS:]
 
 
@@ -110,8 +155,19 @@ def htmldate_hint(tree: HtmlElement) -> DateHint | None:
 
 def page_date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
     """Every date hint of the page for the date resolver to weigh: the metadata's, the dates by the
-    headline, the URL's (the capture's URL, else the one the page gives for itself) and htmldate's."""
+    headline, the URL's (the capture's URL, else the one the page gives for itself) and, unless
+    those agree, htmldate's."""
     page_url = url or meta.url
-    shown = headline_hints(tree, meta.language, page_url)
-    found = (url_hint(page_url), htmldate_hint(tree))
-    return (*meta.date_hints, *shown, *(hint for hint in found if hint is not None))
+    found = [*meta.date_hints, *headline_hints(tree, meta.language, page_url)]
+    if (in_url := url_hint(page_url)) is not None:
+        found.append(in_url)
+    if not _settled(found, date_order(meta.language, page_url)) and (read := htmldate_hint(tree)) is not None:
+        found.append(read)
+    return tuple(found)
+
+
+def _settled(hints: list[DateHint], order: DateOrder) -> bool:
+    """Whether the page's own dates agree on one day: htmldate, the slowest reader and never the
+    strongest voice, cannot change the day then, and is not asked."""
+    days = {c.day for h in hints if h.role == "published" and (c := candidate(h, order)) is not None}
+    return len(days) == 1

@@ -103,19 +103,29 @@ def test_time_element_without_metadata_comes_from_htmldate() -> None:
     assert (result.published, result.source) == ("2024-03-05", "htmldate")
 
 
-def test_metadata_date_wins_over_htmldate_alone() -> None:
+def test_metadata_date_wins_and_htmldate_is_not_asked() -> None:
+    """The page's own dates agree (there is one): htmldate could not change the day, and is not asked."""
     html = page(
         '<meta property="article:published_time" content="2024-03-04T09:00:00+01:00">',
         '<p class="byline"><time datetime="2024-03-02">March 2</time></p>',
     )
     article = extracted(html)
-    assert article.date_hints == (
-        DateHint(text="2024-03-04T09:00:00+01:00", source="metadata"),
-        DateHint(text="2024-03-02", source="htmldate"),
-    )
+    assert article.date_hints == (DateHint(text="2024-03-04T09:00:00+01:00", source="metadata"),)
     result = stamp(article, ingested_at=NOW)
-    assert (result.published, result.source) == ("2024-03-04T09:00+01:00", "metadata")
-    assert result.confidence < 0.9  # contradicted
+    assert (result.published, result.source, result.confidence) == ("2024-03-04T09:00+01:00", "metadata", 0.9)
+
+
+def test_htmldate_decides_between_disagreeing_sources() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-03-04T09:00:00+01:00">',
+        '<p>Issue of March 6, 2024</p><p><time class="entry-date" datetime="2024-03-06">March 6</time></p>',
+    )
+    article = extracted(html)
+    assert DateHint(text="March 6, 2024", source="byline") in article.date_hints
+    assert DateHint(text="2024-03-06", source="htmldate") in article.date_hints
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published, result.source) == ("2024-03-06", "byline")
+    assert result.confidence < 0.9  # contradicted by the metadata
 
 
 def test_a_page_without_a_date_has_none() -> None:
