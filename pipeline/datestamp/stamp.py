@@ -48,15 +48,16 @@ _CONFIDENCE: dict[DateSource, float] = {
 _INFERRED_CONFIDENCE = 0.35
 # Before this a hint is a placeholder (CMSs write 0001-01-01 for "no date"), not a publication date.
 MIN_YEAR = 1800
-_TIME_SUFFIX = re.compile(
-    r"\s*(?:,|at|-|\||·)?\s*(?:(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?|(?P<bare>\d{1,2})(?=\s*[AaPp]\.?[Mm]))"
+# A clock time after a date: "May 6, 2025 3:06 PM", "03.03.2011, 14:17", "Mar 12, 2020 @ 9am".
+TIME_SUFFIX = re.compile(
+    r"\s*(?:,|at|um|@|-|\||·)?\s*(?:(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?|(?P<bare>\d{1,2})(?=\s*[AaPp]\.?[Mm]))"
     r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
 )
 _RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _UPDATED = re.compile(r"(?i:^\s*(?:last\s+)?(?:updated|modified|revised)\b)")
 _LABEL = re.compile(r"(?i:^(?:published|posted|updated|last\s+updated|date|on)\b\s*:?\s*)")
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[AaPp]\.?[Mm]\b")
-_HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
+HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
 _ORDINAL_WORDS = {
     "tenth": 10,
     "twentieth": 20,
@@ -247,7 +248,7 @@ def _parse_in_text(text: str, order: DateOrder) -> tuple[datetime, Precision] | 
         return None
     first = found[0]
     day = _start_of(first.value).replace(tzinfo=None)
-    clock = _clock(_TIME_SUFFIX.match(text, first.end)) if first.precision == "day" else None
+    clock = _clock(TIME_SUFFIX.match(text, first.end)) if first.precision == "day" else None
     if clock is not None:
         return day.replace(hour=clock[0], minute=clock[1]), "minute"
     return day.replace(tzinfo=UTC), first.precision
@@ -282,7 +283,7 @@ def _date_parser(order: DateOrder) -> DateDataParser:
 
 def _parse_dateparser(text: str, order: DateOrder) -> tuple[datetime, Precision] | None:
     # A hint without a year ("2 hours ago", "Tuesday") is relative to the crawl time: not a date we may use.
-    if not _HAS_YEAR.search(text):
+    if not HAS_YEAR.search(text):
         return None
     data = _date_parser(order).get_date_data(text)
     if data.date_obj is None:

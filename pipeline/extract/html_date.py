@@ -15,7 +15,7 @@ from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
 from pipeline.datestamp.expressions import DateOrder, find_date_expressions
 from pipeline.datestamp.locale import date_order
-from pipeline.datestamp.stamp import candidate
+from pipeline.datestamp.stamp import TIME_SUFFIX, candidate
 from pipeline.extract.metadata import PageMeta
 from pipeline.models import DateHint
 
@@ -31,7 +31,6 @@ AFTER_HEADLINE_CHARS = 400
 BEFORE_HEADLINE_CHARS = 150
 LABEL_CHARS = 30
 _UPDATE_LABEL = re.compile(r"(?i:(?:last\s+)?(?:updated|modified|revised|aktualisiert|geändert)\b)")
-_CLOCK = re.compile(r",?\s*(?:um\s+|at\s+|@\s*)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?")
 
 
 def url_hint(url: str | None) -> DateHint | None:
@@ -105,7 +104,7 @@ def _shown_dates(text: str, language: str | None, url: str | None) -> list[tuple
     for expression in find_date_expressions(text, None, order=date_order(language, url)):
         if expression.relative or expression.precision != "day":
             continue
-        clock = _CLOCK.match(text, expression.end)
+        clock = TIME_SUFFIX.match(text, expression.end)
         label = text[max(0, expression.start - LABEL_CHARS) : expression.start]
         found.append(
             (text[expression.start : clock.end() if clock else expression.end], bool(_UPDATE_LABEL.search(label)))

@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from pipeline.datestamp.stamp import HAS_YEAR
 from pipeline.models import DateHint
 
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
@@ -41,7 +42,6 @@ META_DATE = (
     "sailthru.date",
     "parsely-pub-date",
 )
-HAS_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 META_MODIFIED = (
     "article:modified_time",
     "og:article:modified_time",
