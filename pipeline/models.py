@@ -71,16 +71,18 @@ class DateHint(Contract):
     """A date the extract stage found outside the body: metadata, byline, capture header."""
 
     text: str
-    source: Literal["metadata", "json-ld", "htmldate", "feed", "byline", "capture-header", "http", "page-top"]
+    source: Literal["metadata", "json-ld", "htmldate", "url", "feed", "byline", "capture-header", "http", "page-top"]
     role: Literal["published", "modified"] = Field(
         "published", description="what the date is: the publication date or the last update (never a publication)"
     )
 
 
 class Article(Contract):
-    """A clean article, keyed by ``article_id`` on ``news.articles``."""
+    """A clean article, keyed by ``article_id`` on ``news.articles``.
 
-    schema_version: Literal[1] = 1
+    Version 2 added the ``url`` source of a date hint (a date in the page's URL path)."""
+
+    schema_version: Literal[1, 2] = 2
     article_id: str = Field(description="stable_id of the canonical URL, else of the content hash")
     trace_id: str = Field(description="id of the capture or fetch request it came from")
     source: str
@@ -128,6 +130,7 @@ DateSource = Literal[
     "metadata",
     "json-ld",
     "htmldate",
+    "url",
     "feed",
     "byline",
     "capture-header",
@@ -139,10 +142,23 @@ DateSource = Literal[
 
 
 class DateStamp(Contract):
-    schema_version: Literal[1] = 1
+    """When an article was published. The day is the publisher's local day: a time given with a zone
+    keeps its offset as written, and is never read as a day after conversion to UTC.
+
+    Version 2 added ``published_raw`` and ``utc_offset``, and the ``url`` source."""
+
+    schema_version: Literal[1, 2] = 2
     article_id: str
-    published_at: datetime | None = Field(None, description="None when the document does not say")
-    published: str | None = Field(None, description="published_at truncated to its precision (ISO)")
+    published_at: datetime | None = Field(
+        None, description="None when the document does not say; in the offset the source gave (UTC when it gave none)"
+    )
+    published: str | None = Field(
+        None, description="published_at truncated to its precision (ISO), in the publisher's local time"
+    )
+    published_raw: str | None = Field(None, description="the date as the winning source wrote it")
+    utc_offset: str | None = Field(
+        None, description="the offset the source gave with a time (+02:00, +00:00 for Z); None when it gave none"
+    )
     precision: Precision | None = None
     source: DateSource
     confidence: float = Field(ge=0.0, le=1.0)

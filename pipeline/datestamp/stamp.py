@@ -1,8 +1,8 @@
 """The date stamp of an article: when it was published, how precisely, and how sure we are.
 
-The publication date comes from the date hints the extract stage found, the most trusted source
-first; without hints, a year may be inferred from anniversary arithmetic in the text. The ingest
-time is never a publication date: an article that does not say is stamped ``unknown``.
+The publication date comes from the date hints the extract stage found, weighed against each other
+(``reconcile``); without hints, a year may be inferred from anniversary arithmetic in the text. The
+ingest time is never a publication date: an article that does not say is stamped ``unknown``.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import email.utils
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from dateparser.date import DateDataParser
 
-from pipeline.datestamp.expressions import PERIODS, find_date_expressions, iso
+from pipeline.datestamp.expressions import PERIODS, DateOrder, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
+from pipeline.datestamp.reconcile import Candidate, offset_text, reconcile
 from pipeline.models import Article, DateExpression, DateHint, DateSource, DateStamp, Precision
 
 _PRIORITY: tuple[DateSource, ...] = (
@@ -26,6 +27,7 @@ _PRIORITY: tuple[DateSource, ...] = (
     "metadata",
     "feed",
     "byline",
+    "url",
     "htmldate",
     "page-top",
     "http",
@@ -37,6 +39,7 @@ _CONFIDENCE: dict[DateSource, float] = {
     "metadata": 0.9,
     "feed": 0.85,
     "byline": 0.85,
+    "url": 0.8,
     # htmldate reads the URL, <time> elements and date patterns of a page without date metadata.
     "htmldate": 0.75,
     "page-top": 0.7,
@@ -45,15 +48,16 @@ _CONFIDENCE: dict[DateSource, float] = {
 _INFERRED_CONFIDENCE = 0.35
 # Before this a hint is a placeholder (CMSs write 0001-01-01 for "no date"), not a publication date.
 MIN_YEAR = 1800
-_TIME_SUFFIX = re.compile(
-    r"\s*(?:,|at|-|\||·)?\s*(?:\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
-    r"(?:\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})(?![A-Za-z]))?"
+# A clock time after a date: "May 6, 2025 3:06 PM", "03.03.2011, 14:17", "Mar 12, 2020 @ 9am".
+TIME_SUFFIX = re.compile(
+    r"\s*(?:,|at|um|@|-|\||·)?\s*(?:(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::\d{2})?|(?P<bare>\d{1,2})(?=\s*[AaPp]\.?[Mm]))"
+    r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
 )
 _RFC2822 = re.compile(r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _UPDATED = re.compile(r"(?i:^\s*(?:last\s+)?(?:updated|modified|revised)\b)")
 _LABEL = re.compile(r"(?i:^(?:published|posted|updated|last\s+updated|date|on)\b\s*:?\s*)")
 _HAS_TIME = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[AaPp]\.?[Mm]\b")
-_HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
+HAS_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|2[01])\d\d(?!\d)")
 _ORDINAL_WORDS = {
     "tenth": 10,
     "twentieth": 20,
@@ -84,6 +88,8 @@ class _Published:
     precision: Precision
     source: DateSource
     confidence: float
+    raw: str | None = None
+    offset: str | None = None
 
 
 def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
@@ -95,14 +101,19 @@ def stamp(article: Article, *, ingested_at: datetime) -> DateStamp:
 def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
-    published = _from_hints(published_hints) or _inferred(article.text, ingested_at)
-    modified = _modified(article.date_hints)
+    order = date_order(article.language, article.url)
+    published = _from_hints(published_hints, order, _shown_updates(article.date_hints, order)) or _inferred(
+        article.text, ingested_at
+    )
+    modified = _modified(article.date_hints, order)
     if published is None:
         return undated(article, ingested_at=ingested_at, modified_at=modified)
     return DateStamp(
         article_id=article.article_id,
         published_at=published.at,
-        published=_published_text(published.at, published.precision),
+        published=_published_text(published),
+        published_raw=published.raw,
+        utc_offset=published.offset,
         precision=published.precision,
         source=published.source,
         confidence=published.confidence,
@@ -139,10 +150,10 @@ def _by_priority(hints: tuple[DateHint, ...]) -> list[DateHint]:
     return sorted(hints, key=lambda h: _RANK[h.source])
 
 
-def _modified(hints: tuple[DateHint, ...]) -> datetime | None:
+def _modified(hints: tuple[DateHint, ...], order: DateOrder) -> datetime | None:
     """When the page says it was last updated, the most trusted source first."""
     for hint in _by_priority(hints):
-        parsed = parse_hint(_UPDATED.sub("", hint.text).lstrip(" :")) if _is_modified(hint) else None
+        parsed = parse_hint(_UPDATED.sub("", hint.text).lstrip(" :"), order) if _is_modified(hint) else None
         if parsed is not None and parsed[0].year >= MIN_YEAR:
             return parsed[0]
     return None
@@ -156,29 +167,55 @@ def _not_before(modified: datetime, published: _Published) -> bool:
     return modified.date() >= published.at.date()
 
 
-def _published_text(at: datetime, precision: Precision) -> str:
-    if precision == "minute":
-        return at.isoformat(timespec="minutes")
-    return iso(at.date(), precision)
+def _published_text(published: _Published) -> str:
+    """The publication in the publisher's local time, to its precision (a time without a zone as written)."""
+    if published.precision != "minute":
+        return iso(published.at.date(), published.precision)
+    at = published.at if published.offset is not None else published.at.replace(tzinfo=None)
+    return at.isoformat(timespec="minutes")
 
 
-def _from_hints(hints: tuple[DateHint, ...]) -> _Published | None:
-    for hint in _by_priority(hints):
-        if (parsed := parse_hint(hint.text)) is not None and parsed[0].year >= MIN_YEAR:
-            return _Published(parsed[0], parsed[1], hint.source, _CONFIDENCE[hint.source])
-    return None
+def candidate(hint: DateHint, order: DateOrder = "MDY") -> Candidate | None:
+    """A hint as a dated candidate, with the offset it was written in (None when it names no zone)."""
+    parsed = parse_as_written(hint.text, order)
+    if parsed is None or parsed[0].year < MIN_YEAR:
+        return None
+    at, precision = parsed
+    offset = offset_text(at) if precision == "minute" and at.tzinfo is not None else None
+    return Candidate(_aware(at), precision, hint.source, _CONFIDENCE[hint.source], hint.text, offset)
 
 
-def parse_hint(text: str) -> tuple[datetime, Precision] | None:
-    """A date hint as an aware datetime (UTC when it names no zone) and its precision."""
+def _shown_updates(hints: tuple[DateHint, ...], order: DateOrder) -> set[date]:
+    """The days the page shows as its update by the headline ("Updated March 5")."""
+    shown = (candidate(h, order) for h in hints if h.source == "byline" and _is_modified(h))
+    return {c.day for c in shown if c is not None}
+
+
+def _from_hints(hints: tuple[DateHint, ...], order: DateOrder, updates: set[date]) -> _Published | None:
+    """The reconciled publication; htmldate's day is left out when the page shows it as an update
+    (htmldate reads "Updated March 5" as a date like any other)."""
+    parsed = (candidate(h, order) for h in hints)
+    kept = [c for c in parsed if c is not None and not (c.source == "htmldate" and c.day in updates)]
+    verdict = reconcile(kept, _RANK)
+    if verdict is None:
+        return None
+    won = verdict.winner
+    return _Published(won.at, won.precision, won.source, verdict.confidence, won.raw, won.offset)
+
+
+def parse_hint(text: str, order: DateOrder = "MDY") -> tuple[datetime, Precision] | None:
+    """A date hint as an aware datetime (UTC when it names no zone) and its precision; ``order`` is
+    how the site writes an all-numeric date."""
+    parsed = parse_as_written(text, order)
+    return None if parsed is None else (_aware(parsed[0]), parsed[1])
+
+
+def parse_as_written(text: str, order: DateOrder = "MDY") -> tuple[datetime, Precision] | None:
+    """A date hint as written: in the offset it names, naive when it names none (never converted)."""
     text = _LABEL.sub("", " ".join(text.split()))
     if not text:
         return None
-    for parser in (_parse_iso, _parse_rfc2822, _parse_in_text, _parse_dateparser):
-        parsed = parser(text)
-        if parsed is not None:
-            return parsed
-    return None
+    return _parse_iso(text) or _parse_rfc2822(text) or _parse_in_text(text, order) or _parse_dateparser(text, order)
 
 
 def _aware(value: datetime) -> datetime:
@@ -190,7 +227,7 @@ def _parse_iso(text: str) -> tuple[datetime, Precision] | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return _aware(value), "minute" if len(text) > len("2025-05-06") else "day"
+    return value, "minute" if len(text) > len("2025-05-06") else "day"
 
 
 def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
@@ -201,21 +238,32 @@ def _parse_rfc2822(text: str) -> tuple[datetime, Precision] | None:
         value = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    return _aware(value), "minute"
+    return value, "minute"
 
 
-def _parse_in_text(text: str) -> tuple[datetime, Precision] | None:
+def _parse_in_text(text: str, order: DateOrder) -> tuple[datetime, Precision] | None:
     """The first absolute date in a hint ("Anton Sokolin May 6, 2025"), with the time that follows it."""
-    found = [e for e in find_date_expressions(text, None) if not e.relative]
+    found = [e for e in find_date_expressions(text, None, order=order) if not e.relative]
     if not found:
         return None
     first = found[0]
-    time = _TIME_SUFFIX.match(text, first.end)
-    if first.precision == "day" and time is not None:
-        with_time = _parse_dateparser(text[first.start : time.end()])
-        if with_time is not None and with_time[1] == "minute":
-            return with_time
-    return _start_of(first.value), first.precision
+    day = _start_of(first.value).replace(tzinfo=None)
+    clock = _clock(TIME_SUFFIX.match(text, first.end)) if first.precision == "day" else None
+    if clock is not None:
+        return day.replace(hour=clock[0], minute=clock[1]), "minute"
+    return day.replace(tzinfo=UTC), first.precision
+
+
+def _clock(match: re.Match[str] | None) -> tuple[int, int] | None:
+    """Hour and minute of a clock time after a date ("3:06 PM", "14.17", "9am"), as written."""
+    if match is None:
+        return None
+    hour, minute = int(match.group("hour") or match.group("bare")), int(match.group("minute") or 0)
+    half = (match.group("half") or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0) if half else hour
+    return (hour, minute) if hour < 24 and minute < 60 else None
 
 
 def _start_of(value: str) -> datetime:
@@ -226,22 +274,23 @@ def _start_of(value: str) -> datetime:
 
 
 @cache
-def _date_parser() -> DateDataParser:
-    return DateDataParser(
-        settings={"TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DAY_OF_MONTH": "first"}
-    )
+def _date_parser(order: DateOrder) -> DateDataParser:
+    # No TIMEZONE: dateparser would convert a time with a zone to it, and the day would be UTC's, not
+    # the publisher's; the clock time is kept as written.
+    settings = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": order}
+    return DateDataParser(settings=settings)
 
 
-def _parse_dateparser(text: str) -> tuple[datetime, Precision] | None:
+def _parse_dateparser(text: str, order: DateOrder) -> tuple[datetime, Precision] | None:
     # A hint without a year ("2 hours ago", "Tuesday") is relative to the crawl time: not a date we may use.
-    if not _HAS_YEAR.search(text):
+    if not HAS_YEAR.search(text):
         return None
-    data = _date_parser().get_date_data(text)
+    data = _date_parser(order).get_date_data(text)
     if data.date_obj is None:
         return None
     precision = PERIODS.get(data.period or "day", "day")
     if precision == "day" and _HAS_TIME.search(text):
-        return _aware(data.date_obj), "minute"
+        return data.date_obj.replace(tzinfo=None), "minute"
     return _start_of(iso(data.date_obj.date(), precision)), precision
 
 

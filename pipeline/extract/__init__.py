@@ -77,6 +77,13 @@ def _extract_text(capture: Capture, memory: BoilerplateMemory | None) -> Extract
     return memory.fell_back(found) if _long_enough(found) else found
 
 
+def _headline_and_date(found: ExtractedText) -> bool:
+    """A page with a thin or no body that names its headline and its publication date (a video, a
+    gallery, a teaser) is still an article, and keeps its date: only a document with no article at
+    all is a dead letter."""
+    return bool(found.title and found.title.strip()) and any(h.role == "published" for h in found.date_hints)
+
+
 def _clean(value: str | None) -> str | None:
     return normalize_text(value) or None if value else None
 
@@ -88,8 +95,9 @@ def extract(capture: Capture, *, now: datetime, memory: BoilerplateMemory | None
     store so that paragraphs repeated on many pages of a site are dropped as it learns them."""
     found = _extract_text(capture, memory)
     text = normalize_text(found.text) if found else ""
-    if found is None or len(text) < MIN_ARTICLE_CHARS:
+    if found is None or (len(text) < MIN_ARTICLE_CHARS and not _headline_and_date(found)):
         raise ExtractError("no article text found", f"{len(text)} characters after cleaning")
+    text = text or normalize_text(found.title or "")
     digest = content_hash(text)
     article_id = stable_id("url", capture.url) if capture.url else stable_id("content", digest)
     return Article(

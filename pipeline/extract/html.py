@@ -14,11 +14,10 @@ from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement, fragment_fromstring  # type: ignore[import-untyped]
 
 from pipeline.extract.document import ExtractedText, ExtractError
-from pipeline.extract.html_date import htmldate_hint
+from pipeline.extract.html_date import page_date_hints
 from pipeline.extract.language import page_language
 from pipeline.extract.metadata import PageMeta, page_meta
 from pipeline.extract.text_lines import STOPWORDS
-from pipeline.models import DateHint
 
 # Elements trafilatura will walk; beyond this a page is a dead letter, not a minute of CPU.
 MAX_TREE_ELEMENTS = 50_000
@@ -111,24 +110,16 @@ def with_fallbacks(html: str, meta: PageMeta, text: str) -> str:
     return text
 
 
-def _date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
-    """The metadata's dates; htmldate only when they give no publication date (a minority of pages)."""
-    if any(hint.role == "published" for hint in meta.date_hints):
-        return meta.date_hints
-    found = htmldate_hint(tree, url)
-    return meta.date_hints if found is None else (*meta.date_hints, found)
-
-
 def extract_html(html: str, url: str | None) -> ExtractedText | None:
     """The main text and metadata of an HTML page, or None when no article is found."""
     if not html.strip():
         return None
     tree = parse(html)
     meta = page_meta(tree)
-    date_hints = _date_hints(tree, url, meta)
+    date_hints = page_date_hints(tree, url, meta)
     strip_inert(tree)
     text = with_fallbacks(html, meta, _paragraphs(main_text(tree, url), meta.title))
-    if not text:
+    if not text and not (meta.title and date_hints):
         return None
     return ExtractedText(
         text=text,

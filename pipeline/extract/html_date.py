@@ -1,27 +1,172 @@
-"""The publication date of an HTML page that states none in its metadata, found by htmldate in the
-page's URL, <time> elements, date-classed elements and date patterns of its text."""
+"""The date hints of an HTML page besides its metadata: a date in its URL path, the date shown by its
+headline, and what htmldate finds in its <time> elements, date-classed elements and the date
+patterns of its text."""
 
 from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml import etree  # type: ignore[import-untyped]
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from pipeline.datestamp.expressions import DateOrder, find_date_expressions
+from pipeline.datestamp.locale import date_order
+from pipeline.datestamp.stamp import TIME_SUFFIX, candidate
+from pipeline.extract.metadata import PageMeta
 from pipeline.models import DateHint
 
+# /2020/10/03/ or /2017/7/12.html as path segments; 2020-10-03 or 2020_10_03 in one; /20200428/ as one
+# of eight digits. "/2023/10/3-questions" is a month and a title, not a day.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|\.|$)"
+    r"|(?<![\d])((?:19|20)\d\d)([-_])(0[1-9]|1[0-2])\5(0[1-9]|[12]\d|3[01])(?![\d])"
+    r"|/((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=/|$)"
+)
+# How far from the headline a date still belongs to it: the line under it, or a kicker above it.
+AFTER_HEADLINE_CHARS = 400
+BEFORE_HEADLINE_CHARS = 150
+LABEL_CHARS = 30
+_UPDATE_LABEL = re.compile(r"(?i:(?:last\s+)?(?:updated|modified|revised|aktualisiert|geändert)\b)")
 
-def htmldate_hint(tree: HtmlElement, url: str | None) -> DateHint | None:
+
+def url_hint(url: str | None) -> DateHint | None:
+    """The day a URL's path names (``/2020/10/03/``), or None."""
+    if not url:
+        return None
+    match = _URL_DATE.search(urlsplit(url).path)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups() if part and part.isdigit())
+    return DateHint(text=f"{year:04d}-{month:02d}-{day:02d}", source="url")
+
+
+_SILENT = frozenset({"script", "style", "noscript", "template"})
+
+
+def _visible(element: HtmlElement) -> Iterator[str]:
+    """An element's visible text in document order, lazily (its tail excluded)."""
+    if isinstance(element.tag, str) and element.tag not in _SILENT:
+        yield element.text or ""
+        for child in element:
+            yield from _visible(child)
+            yield child.tail or ""
+
+
+def _text_of(element: HtmlElement, chars: int) -> str:
+    """An element's visible text and its tail, whitespace collapsed, cut after about ``chars``."""
+    parts, size = [], 0
+    for text in itertools.chain(_visible(element), [element.tail or ""]):
+        if text.strip():
+            parts.append(text)
+            size += len(text)
+            if size >= chars:
+                break
+    return " ".join(" ".join(parts).split())
+
+
+def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
+    """The text beside the headline in document order, out to about ``chars`` characters: its
+    siblings first, then its ancestors' siblings."""
+    parts: list[str] = [] if preceding else [headline.tail or ""]
+    node, size = headline, 0
+    while node is not None and size < chars:
+        for sibling in node.itersiblings(preceding=preceding):
+            # Text above the headline is read from its end: a long block is taken whole.
+            parts.append(_text_of(sibling, 10**9 if preceding else chars - size))
+            size += len(parts[-1])
+            if size >= chars:
+                break
+        node = node.getparent()
+        if node is not None:
+            parts.append((node.text if preceding else node.tail) or "")
+    text = " ".join(parts[::-1] if preceding else parts).split()
+    return " ".join(text)
+
+
+def _around_headline(tree: HtmlElement) -> tuple[str, str] | None:
+    """The visible text just under the page's first <h1>, and just above it."""
+    headline = tree.find(".//body//h1")
+    if headline is None:
+        return None
+    after = _next_to(headline, preceding=False, chars=AFTER_HEADLINE_CHARS)
+    before = _next_to(headline, preceding=True, chars=BEFORE_HEADLINE_CHARS)
+    return after[:AFTER_HEADLINE_CHARS], before[-BEFORE_HEADLINE_CHARS:]
+
+
+def _shown_dates(text: str, language: str | None, url: str | None) -> list[tuple[str, bool]]:
+    """The whole days written in ``text`` (with a clock time that follows), each with whether a label
+    calls it an update."""
+    found = []
+    for expression in find_date_expressions(text, None, order=date_order(language, url)):
+        if expression.relative or expression.precision != "day":
+            continue
+        clock = TIME_SUFFIX.match(text, expression.end)
+        label = text[max(0, expression.start - LABEL_CHARS) : expression.start]
+        found.append(
+            (text[expression.start : clock.end() if clock else expression.end], bool(_UPDATE_LABEL.search(label)))
+        )
+    return found
+
+
+def headline_hints(tree: HtmlElement, language: str | None, url: str | None) -> list[DateHint]:
+    """The dates a reader sees by the headline, the nearest first (under it, else above it): the
+    publication as a byline date, one labelled as an update as a modified date."""
+    around = _around_headline(tree)
+    if around is None:
+        return []
+    after, before = around
+    shown = _shown_dates(after, language, url) + _shown_dates(before, language, url)[::-1]
+    hints: dict[bool, DateHint] = {}
+    for text, update in shown:
+        hints.setdefault(update, DateHint(text=text, source="byline", role="modified" if update else "published"))
+    return list(hints.values())
+
+
+def htmldate_hint(tree: HtmlElement) -> DateHint | None:
     """A publication-date hint from htmldate, or None; drops the page's <meta> tags from ``tree``.
 
-    The metadata has been read by then; htmldate, left the <meta> tags, falls back to a modified
-    time, an og:url or a copyright year when it finds no publication date there, and none of those
-    is one. Its fast mode has no such fallback in the text either (the extensive search ends on the
-    copyright year, and month-only dates it returns as the first of the month), and it never answers
-    with the current date: a page without a date gets no hint.
+    The metadata and the URL are hints of their own, so htmldate is left the page without them (the
+    <meta> tags would also lead it to a modified time, an og:url or a copyright year): its markup
+    search first, then the extensive search of the text. A year alone (``2016-01-01``, a copyright
+    line) is no publication day, and htmldate never answers with the current date: a page without a
+    date gets no hint.
     """
     etree.strip_elements(tree, "meta", with_tail=False)
-    try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 - a date is optional: odd markup must cost the hint, not the article
-        return None
-    return DateHint(text=found, source="htmldate") if found else None
+    for extensive in (False, True):
+        try:
+            found = find_date(
+                tree,
+                url="",  # not None: htmldate would read the canonical link's
+                original_date=True,
+                extensive_search=extensive,
+                outputformat="%Y-%m-%d",
+            )
+        except Exception:  # noqa: BLE001 - a date is optional: odd markup must cost the hint, not the article
+            return None
+        if found and not (extensive and found.endswith("-01-01")):
+            return DateHint(text=found, source="htmldate")
+    return None
+
+
+def page_date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
+    """Every date hint of the page for the date resolver to weigh: the metadata's, the dates by the
+    headline, the URL's (the capture's URL, else the one the page gives for itself) and, unless
+    those agree, htmldate's."""
+    page_url = url or meta.url
+    found = [*meta.date_hints, *headline_hints(tree, meta.language, page_url)]
+    if (in_url := url_hint(page_url)) is not None:
+        found.append(in_url)
+    if not _settled(found, date_order(meta.language, page_url)) and (read := htmldate_hint(tree)) is not None:
+        found.append(read)
+    return tuple(found)
+
+
+def _settled(hints: list[DateHint], order: DateOrder) -> bool:
+    """Whether the page's own dates agree on one day: htmldate, the slowest reader and never the
+    strongest voice, cannot change the day then, and is not asked."""
+    days = {c.day for h in hints if h.role == "published" and (c := candidate(h, order)) is not None}
+    return len(days) == 1

@@ -15,10 +15,10 @@ from typing import Any
 
 from lxml.html import HtmlElement  # type: ignore[import-untyped]
 
+from pipeline.datestamp.stamp import HAS_YEAR
 from pipeline.models import DateHint
 
 ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Posting|NewsArticle", re.I)
-ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 ISO_TIMESTAMP = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)")
 TITLE_SEPARATORS = re.compile(r"\s+[|–—:·-]\s+")
 LANG = re.compile(r"^([a-zA-Z]{2,3})\b")
@@ -31,9 +31,14 @@ META_DATE = (
     "datepublished",
     "publish-date",
     "pubdate",
+    "og:pubdate",
     "date",
     "dc.date",
     "dc.date.issued",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "datecreated",
     "sailthru.date",
     "parsely-pub-date",
 )
@@ -55,6 +60,7 @@ class PageMeta:
     language: str | None = None
     article_body: str | None = None
     date_hints: tuple[DateHint, ...] = ()
+    url: str | None = None
 
 
 def _meta(tree: HtmlElement) -> dict[str, str]:
@@ -125,15 +131,22 @@ def _modified(value: str) -> str | None:
     return match.group(1)
 
 
-def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:
+def _published(meta: dict[str, str], article: dict[str, Any]) -> list[DateHint]:
+    """The publication dates the metadata states, as written (the date resolver weighs them against
+    the page's other dates): JSON-LD's ``datePublished`` (else its ``dateCreated``), and the first
+    <meta> tag of ``META_DATE`` that gives one (later tags of a page often hold other dates)."""
     hints = []
-    published = article.get("datePublished")
-    if isinstance(published, str) and (match := ISO_DATE.match(published)):
-        hints.append(DateHint(text=match.group(1), source="json-ld"))
-    for key in META_DATE:
-        if (match := ISO_DATE.match(meta.get(key, ""))) is not None:
-            hints.append(DateHint(text=match.group(1), source="metadata"))
-            break
+    published = article.get("datePublished") or article.get("dateCreated")
+    if isinstance(published, str) and HAS_YEAR.search(published):
+        hints.append(DateHint(text=published.strip(), source="json-ld"))
+    stated = next((meta[key] for key in META_DATE if key in meta and HAS_YEAR.search(meta[key])), None)
+    if stated is not None:
+        hints.append(DateHint(text=stated, source="metadata"))
+    return hints
+
+
+def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:
+    hints = _published(meta, article)
     modified = article.get("dateModified")
     if isinstance(modified, str) and (text := _modified(modified)):
         hints.append(DateHint(text=text, source="json-ld", role="modified"))
@@ -159,4 +172,12 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         language=lang.group(1).lower() if lang else None,
         article_body=body.strip() if isinstance(body, str) and body.strip() else None,
         date_hints=_dates(meta, article),
+        url=_page_url(tree, meta),
     )
+
+
+def _page_url(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    """The URL the page gives for itself (canonical link, else og:url), for a page read from a file."""
+    link = tree.find('.//link[@rel="canonical"]')
+    href = (link.get("href") or "").strip() if link is not None else ""
+    return href or meta.get("og:url") or None

@@ -80,7 +80,7 @@ def test_json_ld_metadata_and_a_non_english_page() -> None:
         "Hafenblatt",
         "de",
     )
-    assert DateHint(text="2024-03-14", source="json-ld") in article.date_hints
+    assert DateHint(text="2024-03-14T09:30:00+01:00", source="json-ld") in article.date_hints
 
 
 def test_broken_json_ld_is_ignored() -> None:

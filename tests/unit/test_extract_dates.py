@@ -47,10 +47,11 @@ def stamped(html: str, url: str = PLAIN_URL) -> DateStamp:
 def test_json_ld_published_and_modified() -> None:
     html = page(json_ld(datePublished="2024-03-05T08:00:00Z", dateModified="2024-03-06T10:15:00Z"))
     article = extracted(html)
-    assert DateHint(text="2024-03-05", source="json-ld") in article.date_hints
+    assert DateHint(text="2024-03-05T08:00:00Z", source="json-ld") in article.date_hints
     assert DateHint(text="2024-03-06T10:15:00Z", source="json-ld", role="modified") in article.date_hints
     result = stamp(article, ingested_at=NOW)
-    assert (result.published, result.source, result.precision) == ("2024-03-05", "json-ld", "day")
+    assert (result.published, result.source, result.precision) == ("2024-03-05T08:00+00:00", "json-ld", "minute")
+    assert (result.published_raw, result.utc_offset) == ("2024-03-05T08:00:00Z", "+00:00")
     assert result.modified_at == datetime(2024, 3, 6, 10, 15, tzinfo=UTC)
 
 
@@ -73,7 +74,7 @@ def test_a_modified_time_alone_is_never_the_publication_date(tag: str) -> None:
 def test_a_modified_time_with_a_dated_url_keeps_both_apart() -> None:
     url = "https://example.org/2024/03/05/river-ferry-returns"
     result = stamped(page('<meta property="article:modified_time" content="2024-03-06T10:15:00Z">'), url)
-    assert (result.published, result.source) == ("2024-03-05", "htmldate")
+    assert (result.published, result.source) == ("2024-03-05", "url")
     assert result.modified_at == datetime(2024, 3, 6, 10, 15, tzinfo=UTC)
 
 
@@ -84,15 +85,15 @@ def test_same_day_update_in_another_zone_is_kept() -> None:
     assert result.modified_at == datetime(2024, 3, 5, 1, tzinfo=timezone(timedelta(hours=5)))
 
 
-def test_date_in_the_url_only_comes_from_htmldate() -> None:
+def test_date_in_the_url_only() -> None:
     article = extracted(page(), "https://example.org/2024/03/05/river-ferry-returns")
-    assert article.date_hints == (DateHint(text="2024-03-05", source="htmldate"),)
+    assert article.date_hints == (DateHint(text="2024-03-05", source="url"),)
     result = stamp(article, ingested_at=NOW)
     assert (result.published, result.source, result.precision, result.confidence) == (
         "2024-03-05",
-        "htmldate",
+        "url",
         "day",
-        0.75,
+        0.8,
     )
     assert result.modified_at is None
 
@@ -103,10 +104,28 @@ def test_time_element_without_metadata_comes_from_htmldate() -> None:
 
 
 def test_metadata_date_wins_and_htmldate_is_not_asked() -> None:
-    html = page('<meta property="article:published_time" content="2024-03-04T22:00:00Z">')
-    article = extracted(html, "https://example.org/2024/03/05/river-ferry-returns")
-    assert article.date_hints == (DateHint(text="2024-03-04", source="metadata"),)
-    assert stamp(article, ingested_at=NOW).source == "metadata"
+    """The page's own dates agree (there is one): htmldate could not change the day, and is not asked."""
+    html = page(
+        '<meta property="article:published_time" content="2024-03-04T09:00:00+01:00">',
+        '<p class="byline"><time datetime="2024-03-02">March 2</time></p>',
+    )
+    article = extracted(html)
+    assert article.date_hints == (DateHint(text="2024-03-04T09:00:00+01:00", source="metadata"),)
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published, result.source, result.confidence) == ("2024-03-04T09:00+01:00", "metadata", 0.9)
+
+
+def test_htmldate_decides_between_disagreeing_sources() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-03-04T09:00:00+01:00">',
+        '<p>Issue of March 6, 2024</p><p><time class="entry-date" datetime="2024-03-06">March 6</time></p>',
+    )
+    article = extracted(html)
+    assert DateHint(text="March 6, 2024", source="byline") in article.date_hints
+    assert DateHint(text="2024-03-06", source="htmldate") in article.date_hints
+    result = stamp(article, ingested_at=NOW)
+    assert (result.published, result.source) == ("2024-03-06", "byline")
+    assert result.confidence < 0.9  # contradicted by the metadata
 
 
 def test_a_page_without_a_date_has_none() -> None:

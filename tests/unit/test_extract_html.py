@@ -63,7 +63,7 @@ def test_metadata() -> None:
     assert article.author == "Maria Lopez"
     assert article.site == "Coastal Gazette"
     assert article.language == "en"
-    assert DateHint(text="2024-03-14", source="metadata") in article.date_hints
+    assert DateHint(text="2024-03-14T09:30:00Z", source="metadata") in article.date_hints
     assert article.extractor == "trafilatura"
 
 
