@@ -1,0 +1,155 @@
+"""A capture's layout undone before its lines are read: whatever rendered the page, one line per
+paragraph, list item or heading.
+
+Text browsers and Markdown writers hard-wrap a paragraph at a column width, so one paragraph
+arrives as several short lines: a line is re-joined to the next when the next line's first word
+would not have fitted on it at a width the document wraps at (a width several of its paragraphs
+reach). Markdown (html2text and the like) marks headings, list items, emphasis and links: the
+marks go, the structure stays (one line per heading and item). A text browser's numbered link
+markers and its closing list of link addresses go too. What is left reads as a copy of the
+visible text, the input the line labels and the block search were made for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+# A line is only re-joined at a width it nearly fills: a paragraph wrapped at a width reaches it
+# within the length of a word; shorter lines are line breaks the page meant.
+MIN_WRAP_WIDTH = 40
+WIDTH_SLACK = 8  # run ends within this many columns of each other wrap at one width
+MIN_WRAPPED_RUNS = 3  # runs of lines that must end near a width before the document wraps at it
+# Markup marks that decide whether a capture is Markdown: a couple of links or headings can be
+# quoted in any text, a page of them is a renderer's output.
+MIN_MARKDOWN_MARKS = 5
+
+_LIST_MARK = re.compile(r"^\s*(?:[*+\-•◦▪■□☆○●·‣–]|\d{1,3}[.)])\s+")
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+_QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
+_RULE = re.compile(r"^\s*(?:(?:[*_\-=━─]\s*){3,}|[_\-=━─]{3,})\s*$")
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\)")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_EMPTY_EMPHASIS = re.compile(r"(?<!\w)(?:\*\*|__)(?!\w)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+# A text browser's link numbers ("[12]Home") and the numbered list of addresses it closes with.
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+_REFERENCES = re.compile(r"^\s*(?:References|Visible links:?|Hidden links:?)\s*$")
+_ADDRESS_ITEM = re.compile(r"^\s*\d+\.\s+(?:[a-z][a-z0-9+.-]*:|/)\S*\s*$", re.IGNORECASE)
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def display_width(line: str) -> int:
+    """The columns a renderer gives the line: East Asian wide characters take two."""
+    if line.isascii():
+        return len(line)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def _runs(lines: Sequence[str]) -> list[list[str]]:
+    """Lines between blank lines."""
+    runs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            runs[-1].append(line.rstrip())
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _starts_block(line: str) -> bool:
+    return bool(_LIST_MARK.match(line) or _HEADING_MARK.match(line) or _RULE.match(line))
+
+
+def wrap_widths(runs: Iterable[Sequence[str]]) -> list[int]:
+    """The widths the document is wrapped at: run widths (the longest line of a run of several)
+    that at least ``MIN_WRAPPED_RUNS`` runs come within ``WIDTH_SLACK`` columns of."""
+    ends = sorted(max(display_width(line) for line in run) for run in runs if len(run) > 1)
+    counts = Counter(ends)
+    widths = []
+    for width in sorted(counts):
+        near = sum(n for end, n in counts.items() if width - WIDTH_SLACK <= end <= width)
+        if width >= MIN_WRAP_WIDTH and near >= MIN_WRAPPED_RUNS:
+            widths.append(width)
+    return widths
+
+
+def _wrapped(line: str, following: str, widths: Sequence[int]) -> bool:
+    """Whether the renderer broke the line before ``following``: its first word would not have
+    fitted at a width the document wraps at, and the line nearly fills that width."""
+    if _starts_block(following):
+        return False
+    used = display_width(line)
+    word = display_width(following.split(maxsplit=1)[0])
+    return any(used <= width < used + 1 + word and 2 * used >= width for width in widths)
+
+
+def _joined(line: str, following: str) -> str:
+    rest = following.strip()
+    if _UNSPACED.match(rest[:1]) and _UNSPACED.match(line[-1:]):
+        return line + rest
+    return line + " " + rest
+
+
+def unwrap(lines: Sequence[str]) -> list[str]:
+    """Hard-wrapped paragraphs re-joined: one line per paragraph, blank lines kept between runs."""
+    runs = _runs(lines)
+    widths = wrap_widths(runs)
+    out: list[str] = []
+    for run in runs:
+        current = run[0]
+        for line, following in zip(run, run[1:], strict=False):
+            if widths and _wrapped(line, following, widths):
+                current = _joined(current, following)
+            else:
+                out.append(current)
+                current = following
+        out.append(current)
+        out.append("")
+    return out
+
+
+def is_markdown(text: str) -> bool:
+    marks = len(_LINK.findall(text)) + sum(1 for line in text.split("\n") if _HEADING_MARK.match(line))
+    return marks >= MIN_MARKDOWN_MARKS
+
+
+def from_markdown(line: str) -> str:
+    """A Markdown line as its visible text: links and emphasis as their words, images as nothing,
+    heading, quote and list marks off, escapes undone."""
+    if _RULE.match(line):
+        return ""
+    line = _HEADING_MARK.sub("", _QUOTE_MARK.sub("", line))
+    line = _LINK.sub(r"\1", _IMAGE.sub("", line))
+    line = _LINK.sub(r"\1", line)  # a link around an image's (now empty) text
+    line = _EMPHASIS.sub(r"\2", line)
+    return _ESCAPE.sub(r"\1", _EMPTY_EMPHASIS.sub("", line))
+
+
+def without_references(lines: list[str]) -> tuple[list[str], bool]:
+    """A text browser's closing list of link addresses cut off; whether there was one."""
+    for i in range(len(lines) - 1, -1, -1):
+        if _REFERENCES.match(lines[i]) and lines[i].strip() == "References":
+            following = [line for line in lines[i + 1 : i + 6] if line.strip()]
+            if following and all(_REFERENCES.match(x) or _ADDRESS_ITEM.match(x) for x in following):
+                return lines[:i], True
+    return lines, False
+
+
+def without_list_mark(line: str) -> str:
+    return _LIST_MARK.sub("", line, count=1)
+
+
+def visible_lines(text: str) -> list[str]:
+    """The capture as one line per paragraph, list item or heading, without rendering marks."""
+    lines, numbered = without_references(text.split("\n"))
+    if numbered:
+        lines = [_LINK_NUMBER.sub("", line) for line in lines]
+    markdown = is_markdown(text)
+    joined = unwrap(lines)
+    if markdown:
+        joined = [from_markdown(line) for line in joined]
+    return [without_list_mark(line) for line in joined]
