@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 # A line is only re-joined at a width it nearly fills: a paragraph wrapped at a width reaches it
 # within the length of a word; shorter lines are line breaks the page meant.
 MIN_WRAP_WIDTH = 40
 WIDTH_SLACK = 8  # run ends within this many columns of each other wrap at one width
-MIN_WRAPPED_RUNS = 3  # runs of lines that must end near a width before the document wraps at it
+MIN_WRAPPED_RUNS = 3  # runs of lines (or lines) that must end near a width before the document wraps at it
+PILE_SLACK = 15
+MAX_WRAP_WIDTH = 400  # wider is no screen: lines that long are unwrapped paragraphs
+PILE_RATIO = 3
 # Markup marks that decide whether a capture is Markdown: a couple of links or headings can be
 # quoted in any text, a page of them is a renderer's output.
 MIN_MARKDOWN_MARKS = 5
@@ -30,8 +33,10 @@ _LIST_MARK = re.compile(r"^\s*(?:[*+\-•◦▪■□☆○●·‣–]|\d{1,3}[
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
 _RULE = re.compile(r"^\s*(?:(?:[*_\-=━─]\s*){3,}|[_\-=━─]{3,})\s*$")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\)")
-_LINK = re.compile(r"\[([^\]\n]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\)")
+# A link's address may hold one level of parentheses, spaces where a writer wrapped it, and a title.
+_ADDRESS = r"\((?:[^()\"]|\([^()\"]*\))*(?:\"[^\"]*\"\s*)?\)"
+_IMAGE = re.compile(r"!\[[^\[\]]*\]" + _ADDRESS)
+_LINK = re.compile(r"\[([^\[\]]*)\]" + _ADDRESS)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _EMPTY_EMPHASIS = re.compile(r"(?<!\w)(?:\*\*|__)(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
@@ -39,6 +44,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _LINK_NUMBER = re.compile(r"\[\d+\]")
 _REFERENCES = re.compile(r"^\s*(?:References|Visible links:?|Hidden links:?)\s*$")
 _ADDRESS_ITEM = re.compile(r"^\s*\d+\.\s+(?:[a-z][a-z0-9+.-]*:|/)\S*\s*$", re.IGNORECASE)
+_BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
@@ -64,17 +70,51 @@ def _starts_block(line: str) -> bool:
     return bool(_LIST_MARK.match(line) or _HEADING_MARK.match(line) or _RULE.match(line))
 
 
-def wrap_widths(runs: Iterable[Sequence[str]]) -> list[int]:
-    """The widths the document is wrapped at: run widths (the longest line of a run of several)
-    that at least ``MIN_WRAPPED_RUNS`` runs come within ``WIDTH_SLACK`` columns of."""
-    ends = sorted(max(display_width(line) for line in run) for run in runs if len(run) > 1)
-    counts = Counter(ends)
-    widths = []
-    for width in sorted(counts):
-        near = sum(n for end, n in counts.items() if width - WIDTH_SLACK <= end <= width)
-        if width >= MIN_WRAP_WIDTH and near >= MIN_WRAPPED_RUNS:
-            widths.append(width)
+def _run_widths(runs: Sequence[Sequence[str]]) -> set[int]:
+    """Run widths (the longest line of a run of several) that at least ``MIN_WRAPPED_RUNS`` runs
+    come within ``WIDTH_SLACK`` columns of: the widths of the columns paragraphs were set in."""
+    counts = Counter(max(display_width(line) for line in run) for run in runs if len(run) > 1)
+    return {
+        width
+        for width in counts
+        if width >= MIN_WRAP_WIDTH
+        and sum(n for end, n in counts.items() if width - WIDTH_SLACK <= end <= width) >= MIN_WRAPPED_RUNS
+    }
+
+
+def _page_widths(runs: Sequence[Sequence[str]]) -> set[int]:
+    """Widths where lines pile up: at least ``MIN_WRAPPED_RUNS`` lines break exactly where the next
+    word would not have fitted, several times more than the lines near it that do not (a break
+    with room to spare, or a line beyond it). One long paragraph, or a page with a single
+    paragraph wrapped among its navigation, shows its width so. Counted per column in one pass."""
+    size = MAX_WRAP_WIDTH + PILE_SLACK + 2
+    fits, room, lengths, ends = [0] * size, [0] * size, [0] * size, [0] * size
+    for run in runs:
+        for line in run:
+            if " " in line.strip():
+                lengths[min(display_width(line), size - 1)] += 1
+        for line, following in zip(run, run[1:], strict=False):
+            used = display_width(line)
+            if used > MAX_WRAP_WIDTH or _starts_block(following):
+                continue
+            reach = used + 1 + display_width(following.split(maxsplit=1)[0])
+            ends[used] += 1
+            fits[used] += 1  # the widths from used up to reach - 1 would have broken here
+            fits[min(reach, size - 1)] -= 1
+            for width in range(reach, min(used + PILE_SLACK, MAX_WRAP_WIDTH) + 1):
+                room[width] += 1
+    widths, fitting = set(), 0
+    for width in range(MAX_WRAP_WIDTH + 1):
+        fitting += fits[width]
+        beyond = sum(lengths[width + 1 : width + PILE_SLACK + 1])
+        if ends[width] and width >= MIN_WRAP_WIDTH and fitting >= MIN_WRAPPED_RUNS and fitting >= PILE_RATIO * (room[width] + beyond):
+            widths.add(width)
     return widths
+
+
+def wrap_widths(runs: Sequence[Sequence[str]]) -> list[int]:
+    """The widths the document is wrapped at."""
+    return sorted(_run_widths(runs) | _page_widths(runs))
 
 
 def _wrapped(line: str, following: str, widths: Sequence[int]) -> bool:
@@ -89,7 +129,7 @@ def _wrapped(line: str, following: str, widths: Sequence[int]) -> bool:
 
 def _joined(line: str, following: str) -> str:
     rest = following.strip()
-    if _UNSPACED.match(rest[:1]) and _UNSPACED.match(line[-1:]):
+    if (_UNSPACED.match(rest[:1]) and _UNSPACED.match(line[-1:])) or _BROKEN_AT_HYPHEN.search(line):
         return line + rest
     return line + " " + rest
 
@@ -117,14 +157,18 @@ def is_markdown(text: str) -> bool:
     return marks >= MIN_MARKDOWN_MARKS
 
 
+def without_links(text: str) -> str:
+    """Markdown links as their words and images as nothing, across the lines they were wrapped on."""
+    text = _LINK.sub(r"\1", _IMAGE.sub("", text))
+    return _LINK.sub(r"\1", text)  # a link around an image, now empty
+
+
 def from_markdown(line: str) -> str:
-    """A Markdown line as its visible text: links and emphasis as their words, images as nothing,
+    """A Markdown line (its links already read) as its visible text: emphasis as its words,
     heading, quote and list marks off, escapes undone."""
     if _RULE.match(line):
         return ""
     line = _HEADING_MARK.sub("", _QUOTE_MARK.sub("", line))
-    line = _LINK.sub(r"\1", _IMAGE.sub("", line))
-    line = _LINK.sub(r"\1", line)  # a link around an image's (now empty) text
     line = _EMPHASIS.sub(r"\2", line)
     return _ESCAPE.sub(r"\1", _EMPTY_EMPHASIS.sub("", line))
 
@@ -146,10 +190,10 @@ def without_list_mark(line: str) -> str:
 def visible_lines(text: str) -> list[str]:
     """The capture as one line per paragraph, list item or heading, without rendering marks."""
     lines, numbered = without_references(text.split("\n"))
-    if numbered:
-        lines = [_LINK_NUMBER.sub("", line) for line in lines]
     markdown = is_markdown(text)
     joined = unwrap(lines)
+    if numbered:
+        joined = [_LINK_NUMBER.sub("", line) for line in joined]
     if markdown:
-        joined = [from_markdown(line) for line in joined]
+        joined = [from_markdown(line) for line in without_links("\n".join(joined)).split("\n")]
     return [without_list_mark(line) for line in joined]
