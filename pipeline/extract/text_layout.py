@@ -17,6 +17,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from pipeline.extract.text_lines import SENTENCE_END
+
 # A line is only re-joined at a width it nearly fills: a paragraph wrapped at a width reaches it
 # within the length of a word; shorter lines are line breaks the page meant.
 MIN_WRAP_WIDTH = 40
@@ -55,12 +57,15 @@ def display_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
-def _runs(lines: Sequence[str]) -> list[list[str]]:
-    """Lines between blank lines."""
+def _runs(lines: Sequence[str], hard_breaks: bool) -> list[list[str]]:
+    """Lines between blank lines; with ``hard_breaks`` (Markdown), a line ending in two spaces
+    ends its run too."""
     runs: list[list[str]] = [[]]
     for line in lines:
         if line.strip():
             runs[-1].append(line.rstrip())
+            if hard_breaks and line.endswith("  "):
+                runs.append([])
         elif runs[-1]:
             runs.append([])
     return [run for run in runs if run]
@@ -117,14 +122,22 @@ def wrap_widths(runs: Sequence[Sequence[str]]) -> list[int]:
     return sorted(_run_widths(runs) | _page_widths(runs))
 
 
-def _wrapped(line: str, following: str, widths: Sequence[int]) -> bool:
+def _wrapped(line: str, following: str, widths: Sequence[int], widest: int) -> bool:
     """Whether the renderer broke the line before ``following``: its first word would not have
-    fitted at a width the document wraps at, and the line nearly fills that width."""
+    fitted at a width the document wraps at, and the line nearly fills that width; or, on a page
+    with too few wrapped lines to show a width, a line near the widest breaks mid-sentence."""
     if _starts_block(following):
         return False
     used = display_width(line)
     word = display_width(following.split(maxsplit=1)[0])
-    return any(used <= width < used + 1 + word and 2 * used >= width for width in widths)
+    if any(used <= width < used + 1 + word and 2 * used >= width for width in widths):
+        return True
+    return (
+        following.lstrip()[:1].islower()
+        and used >= MIN_WRAP_WIDTH
+        and used + PILE_SLACK >= widest
+        and not SENTENCE_END.search(line)
+    )
 
 
 def _joined(line: str, following: str) -> str:
@@ -134,15 +147,16 @@ def _joined(line: str, following: str) -> str:
     return line + " " + rest
 
 
-def unwrap(lines: Sequence[str]) -> list[str]:
+def unwrap(lines: Sequence[str], hard_breaks: bool = False) -> list[str]:
     """Hard-wrapped paragraphs re-joined: one line per paragraph, blank lines kept between runs."""
-    runs = _runs(lines)
+    runs = _runs(lines, hard_breaks)
     widths = wrap_widths(runs)
+    widest = max((w for run in runs for line in run if (w := display_width(line)) <= MAX_WRAP_WIDTH), default=0)
     out: list[str] = []
     for run in runs:
         current = run[0]
         for line, following in zip(run, run[1:], strict=False):
-            if widths and _wrapped(line, following, widths):
+            if _wrapped(line, following, widths, widest):
                 current = _joined(current, following)
             else:
                 out.append(current)
@@ -191,7 +205,7 @@ def visible_lines(text: str) -> list[str]:
     """The capture as one line per paragraph, list item or heading, without rendering marks."""
     lines, numbered = without_references(text.split("\n"))
     markdown = is_markdown(text)
-    joined = unwrap(lines)
+    joined = unwrap(lines, hard_breaks=markdown)
     if numbered:
         joined = [_LINK_NUMBER.sub("", line) for line in joined]
     if markdown:
