@@ -31,6 +31,7 @@ PILE_RATIO = 3
 # quoted in any text, a page of them is a renderer's output.
 MIN_MARKDOWN_MARKS = 5
 
+_BULLET = re.compile(r"^\s*[*+\-•◦▪■□☆○●·‣–]\s+")
 _LIST_MARK = re.compile(r"^\s*(?:[*+\-•◦▪■□☆○●·‣–]|\d{1,3}[.)])\s+")
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
@@ -76,9 +77,14 @@ def _starts_block(line: str) -> bool:
 
 
 def _run_widths(runs: Sequence[Sequence[str]]) -> set[int]:
-    """Run widths (the longest line of a run of several) that at least ``MIN_WRAPPED_RUNS`` runs
-    come within ``WIDTH_SLACK`` columns of: the widths of the columns paragraphs were set in."""
-    counts = Counter(max(display_width(line) for line in run) for run in runs if len(run) > 1)
+    """Run widths (the longest line but the last of a run, where it breaks mid-sentence) that at
+    least ``MIN_WRAPPED_RUNS`` runs come within ``WIDTH_SLACK`` columns of: the widths of the
+    columns paragraphs were set in. (Paragraphs a line each end their lines with a sentence.)"""
+    counts = Counter(
+        display_width(widest)
+        for run in runs
+        if len(run) > 1 and not SENTENCE_END.search(widest := max(run[:-1], key=display_width))
+    )
     return {
         width
         for width in counts
@@ -103,9 +109,10 @@ def _page_widths(runs: Sequence[Sequence[str]]) -> set[int]:
             if used > MAX_WRAP_WIDTH or _starts_block(following):
                 continue
             reach = used + 1 + display_width(following.split(maxsplit=1)[0])
-            ends[used] += 1
-            fits[used] += 1  # the widths from used up to reach - 1 would have broken here
-            fits[min(reach, size - 1)] -= 1
+            if not SENTENCE_END.search(line):  # a wrap falls mid-sentence, a paragraph's end does not
+                ends[used] += 1
+                fits[used] += 1  # the widths from used up to reach - 1 would have broken here
+                fits[min(reach, size - 1)] -= 1
             for width in range(reach, min(used + PILE_SLACK, MAX_WRAP_WIDTH) + 1):
                 room[width] += 1
     widths, fitting = set(), 0
@@ -197,8 +204,9 @@ def without_references(lines: list[str]) -> tuple[list[str], bool]:
     return lines, False
 
 
-def without_list_mark(line: str) -> str:
-    return _LIST_MARK.sub("", line, count=1)
+def without_bullet(line: str) -> str:
+    """A list item's bullet off (its number, which may be the item's text, stays)."""
+    return _BULLET.sub("", line, count=1)
 
 
 def visible_lines(text: str) -> list[str]:
@@ -210,4 +218,4 @@ def visible_lines(text: str) -> list[str]:
         joined = [_LINK_NUMBER.sub("", line) for line in joined]
     if markdown:
         joined = [from_markdown(line) for line in without_links("\n".join(joined)).split("\n")]
-    return [without_list_mark(line) for line in joined]
+    return [without_bullet(line) for line in joined]
