@@ -202,9 +202,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by key)")
     parser.add_argument("--only", default=None, help="only cases whose 'input extractor' contains this")
     parser.add_argument("--worst", type=int, default=0, help="list the N pages where ours scores worst")
-    parser.add_argument(
-        "--renderers", default=",".join(RENDERERS), help=f"comma-separated, of {', '.join(RENDERERS)}"
-    )
+    parser.add_argument("--renderers", default=",".join(RENDERERS), help=f"comma-separated, of {', '.join(RENDERERS)}")
     args = parser.parse_args()
     renderers, missing = available([name for name in args.renderers.split(",") if name])
     for name in missing:
@@ -221,9 +219,8 @@ def main() -> None:
         words = statistics.mean(word_f1(page.truth, out) for page, out in zip(pages, outputs[case], strict=True))
         score, rate = aggregate(counts), statistics.median(rates[case])
         f1s[case] = score.f1
-        print(
-            f"{source:<10} {name:<34} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {words:7.3f} {rate:8.1f}"
-        )
+        scores = f"{score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {words:7.3f}"
+        print(f"{source:<10} {name:<34} {scores} {rate:8.1f}")
         if name == "ours":
             print_halves(counts)
             if args.worst:

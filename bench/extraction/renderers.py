@@ -36,7 +36,9 @@ RENDERERS: dict[str, tuple[str | None, Renderer]] = {
     "html2text": (None, markdown),
     "lynx": (
         "lynx",
-        _program(["lynx", "-dump", "-width=200", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8"]),
+        _program(
+            ["lynx", "-dump", "-width=200", "-force_html", "-stdin", "-assume_charset=utf-8", "-display_charset=utf-8"]
+        ),
     ),
     "w3m": ("w3m", _program(["w3m", "-dump", "-cols", "200", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8"])),
 }

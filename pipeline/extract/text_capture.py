@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from pipeline.extract.document import ExtractedText
 from pipeline.extract.language import detect_language
 from pipeline.extract.normalize import normalize_text
-from pipeline.extract.text_layout import visible_lines
 from pipeline.extract.text_blocks import announced_list, body_lines, core_lead, densest_block, trim_teasers, unique
+from pipeline.extract.text_layout import visible_lines
 from pipeline.extract.text_lines import (
     CAPTURE_HEADER,
     GOOD_MIN_WORDS,

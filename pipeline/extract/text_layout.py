@@ -119,7 +119,8 @@ def _page_widths(runs: Sequence[Sequence[str]]) -> set[int]:
     for width in range(MAX_WRAP_WIDTH + 1):
         fitting += fits[width]
         beyond = sum(lengths[width + 1 : width + PILE_SLACK + 1])
-        if ends[width] and width >= MIN_WRAP_WIDTH and fitting >= MIN_WRAPPED_RUNS and fitting >= PILE_RATIO * (room[width] + beyond):
+        piled = fitting >= MIN_WRAPPED_RUNS and fitting >= PILE_RATIO * (room[width] + beyond)
+        if ends[width] and width >= MIN_WRAP_WIDTH and piled:
             widths.add(width)
     return widths
 
