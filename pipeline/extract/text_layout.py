@@ -45,6 +45,10 @@ _EMPTY_EMPHASIS = re.compile(r"(?<!\w)(?:\*\*|__)(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 # A text browser's link numbers ("[12]Home") and the numbered list of addresses it closes with.
 _LINK_NUMBER = re.compile(r"\[\d+\]")
+# What a text browser shows for an image: its alt text, else its file name, in brackets. A line
+# that is only that, or such a file name inside a line, is no text of the page.
+_IMAGE_LINE = re.compile(r"^\s*\[[^\[\]]{0,120}\]\s*$")
+_IMAGE_NAME = re.compile(r"\[(?=[^\s\[\]]*[^\W\d_])(?=[^\s\[\]]*[\d._:/-])[^\s\[\]]+\]")
 _REFERENCES = re.compile(r"^\s*(?:References|Visible links:?|Hidden links:?)\s*$")
 _ADDRESS_ITEM = re.compile(r"^\s*\d+\.\s+(?:[a-z][a-z0-9+.-]*:|/)\S*\s*$", re.IGNORECASE)
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
@@ -179,10 +183,16 @@ def is_markdown(text: str) -> bool:
     return marks >= MIN_MARKDOWN_MARKS
 
 
+def _link_text(match: re.Match[str]) -> str:
+    """A link's or image's words (an image has none); its line breaks stay, so lines keep their places."""
+    words = match.group(1) if match.re is _LINK else ""
+    return words + "\n" * (match.group(0).count("\n") - words.count("\n"))
+
+
 def without_links(text: str) -> str:
     """Markdown links as their words and images as nothing, across the lines they were wrapped on."""
-    text = _LINK.sub(r"\1", _IMAGE.sub("", text))
-    return _LINK.sub(r"\1", text)  # a link around an image, now empty
+    text = _LINK.sub(_link_text, _IMAGE.sub(_link_text, text))
+    return _LINK.sub(_link_text, text)  # a link around an image, now empty
 
 
 def from_markdown(line: str) -> str:
@@ -217,6 +227,7 @@ def visible_lines(text: str) -> list[str]:
     joined = unwrap(lines, hard_breaks=markdown)
     if numbered:
         joined = [_LINK_NUMBER.sub("", line) for line in joined]
+    joined = ["" if _IMAGE_LINE.match(line) else _IMAGE_NAME.sub("", line) for line in joined]
     if markdown:
         joined = [from_markdown(line) for line in without_links("\n".join(joined)).split("\n")]
     return [without_bullet(line) for line in joined]

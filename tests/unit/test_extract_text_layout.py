@@ -123,3 +123,8 @@ def test_a_browser_copy_with_alt_text_and_icon_labels_gives_the_article() -> Non
     text = article("\n".join(copy))
     assert all(p in text for p in PARAGRAPHS)
     assert not any(label in text for label in ("Facebook", "Copy link", "eastern lock seen from the bridge"))
+
+
+def test_image_marks_of_a_text_browser_are_no_text() -> None:
+    lines = ["Top stories", "[harbour-view-1024x600.jpg]", "[Ferry at dawn]", "Tides [icon_wave.svg] today"]
+    assert [line for line in visible_lines("\n".join(lines)) if line] == ["Top stories", "Tides  today"]
