@@ -40,8 +40,8 @@ _RULE = re.compile(r"^\s*(?:(?:[*_\-=━─]\s*){3,}|[_\-=━─]{3,})\s*$")
 _ADDRESS = r"\((?:[^()\"]|\([^()\"]*\))*(?:\"[^\"]*\"\s*)?\)"
 _IMAGE = re.compile(r"!\[[^\[\]]*\]" + _ADDRESS)
 _LINK = re.compile(r"\[([^\[\]]*)\]" + _ADDRESS)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_EMPTY_EMPHASIS = re.compile(r"(?<!\w)(?:\*\*|__)(?!\w)")
+_STRONG = re.compile(r"(?<!\\)(?:\*\*|__)")
+_EMPHASIS = re.compile(r"(?<![\w\\])([*_])(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 # A text browser's link numbers ("[12]Home") and the numbered list of addresses it closes with.
 _LINK_NUMBER = re.compile(r"\[\d+\]")
@@ -201,8 +201,8 @@ def from_markdown(line: str) -> str:
     if _RULE.match(line):
         return ""
     line = _HEADING_MARK.sub("", _QUOTE_MARK.sub("", line))
-    line = _EMPHASIS.sub(r"\2", line)
-    return _ESCAPE.sub(r"\1", _EMPTY_EMPHASIS.sub("", line))
+    line = _EMPHASIS.sub(r"\2", _STRONG.sub("", line))
+    return _ESCAPE.sub(r"\1", line)
 
 
 def without_references(lines: list[str]) -> tuple[list[str], bool]:
@@ -227,7 +227,8 @@ def visible_lines(text: str) -> list[str]:
     joined = unwrap(lines, hard_breaks=markdown)
     if numbered:
         joined = [_LINK_NUMBER.sub("", line) for line in joined]
-    joined = ["" if _IMAGE_LINE.match(line) else _IMAGE_NAME.sub("", line) for line in joined]
     if markdown:
         joined = [from_markdown(line) for line in without_links("\n".join(joined)).split("\n")]
+    else:
+        joined = ["" if _IMAGE_LINE.match(line) else _IMAGE_NAME.sub("", line) for line in joined]
     return [without_bullet(line) for line in joined]
