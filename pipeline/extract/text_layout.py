@@ -196,11 +196,11 @@ def without_links(text: str) -> str:
 
 
 def from_markdown(line: str) -> str:
-    """A Markdown line (its links already read) as its visible text: emphasis as its words,
-    heading, quote and list marks off, escapes undone."""
+    """A Markdown line (its links and quote marks already read) as its visible text: emphasis as
+    its words, heading marks off, escapes undone."""
     if _RULE.match(line):
         return ""
-    line = _HEADING_MARK.sub("", _QUOTE_MARK.sub("", line))
+    line = _HEADING_MARK.sub("", line)
     line = _EMPHASIS.sub(r"\2", _STRONG.sub("", line))
     return _ESCAPE.sub(r"\1", line)
 
@@ -224,6 +224,8 @@ def visible_lines(text: str) -> list[str]:
     """The capture as one line per paragraph, list item or heading, without rendering marks."""
     lines, numbered = without_references(text.split("\n"))
     markdown = is_markdown(text)
+    if markdown:  # quote marks as spaces: the quote's lines keep the columns they were wrapped at
+        lines = [_QUOTE_MARK.sub(lambda m: " " * len(m.group(0)), line) for line in lines]
     joined = unwrap(lines, hard_breaks=markdown)
     if numbered:
         joined = [_LINK_NUMBER.sub("", line) for line in joined]
