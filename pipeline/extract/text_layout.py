@@ -52,7 +52,9 @@ _IMAGE_NAME = re.compile(r"\[(?=[^\s\[\]]*[^\W\d_])(?=[^\s\[\]]*[\d._:/-])[^\s\[
 _REFERENCES = re.compile(r"^\s*(?:References|Visible links:?|Hidden links:?)\s*$")
 _ADDRESS_ITEM = re.compile(r"^\s*\d+\.\s+(?:[a-z][a-z0-9+.-]*:|/)\S*\s*$", re.IGNORECASE)
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai; Korean has spaces): a
+# line broken inside them is re-joined without one.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 
 
 def display_width(line: str) -> int:
