@@ -24,6 +24,8 @@ from pipeline.models import DateHint
 MAX_TREE_ELEMENTS = 50_000
 MIN_BODY_CHARS = 200
 MIN_PROSE_SHARE = 0.3
+FULLER_RATIO = 2.0
+CONTAINED_SHARE = 0.9
 # lxml refuses them in text set on a tree, as readability does; they are never article text.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br")
@@ -134,6 +136,26 @@ def prose_or_readability(html: str, meta: PageMeta, text: str) -> str:
     return other if len(other) >= MIN_BODY_CHARS and prose_share(other) > prose_share(text) else text
 
 
+def paragraph_chars(tree: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
+def contains(whole: str, part: str) -> bool:
+    """Whether nearly all paragraphs of ``part`` are in ``whole``."""
+    paragraphs = [p for p in part.split("\n\n") if p.strip()]
+    return sum(p in whole for p in paragraphs) >= CONTAINED_SHARE * len(paragraphs)
+
+
+def fuller_block(html: str, tree: HtmlElement, meta: PageMeta, text: str) -> str:
+    """The article whole where trafilatura kept only one of the containers it is split into: when
+    the page's paragraphs hold several times the text, readability-lxml's block, if it holds the
+    text and much more."""
+    if paragraph_chars(tree) < FULLER_RATIO * len(text):
+        return text
+    other = _paragraphs(readability_text(html), meta.title)
+    return other if len(other) >= FULLER_RATIO * len(text) and contains(other, text) else text
+
+
 def _date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple[DateHint, ...]:
     """The metadata's dates; htmldate only when they give no publication date (a minority of pages)."""
     if any(hint.role == "published" for hint in meta.date_hints):
@@ -151,7 +173,7 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
     date_hints = _date_hints(tree, url, meta)
     strip_inert(tree)
     text = with_fallbacks(html, meta, without_furniture(_paragraphs(main_text(tree, url), meta.title)))
-    text = prose_or_readability(html, meta, text) if text else text
+    text = fuller_block(html, tree, meta, prose_or_readability(html, meta, text)) if text else text
     if not text:
         return None
     return ExtractedText(
