@@ -12,6 +12,7 @@ visible text, the input the line labels and the block search were made for.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
@@ -31,8 +32,9 @@ PILE_RATIO = 3
 # quoted in any text, a page of them is a renderer's output.
 MIN_MARKDOWN_MARKS = 5
 
-_BULLET = re.compile(r"^\s*[*+\-•◦▪■□☆○●·‣–]\s+")
-_LIST_MARK = re.compile(r"^\s*(?:[*+\-•◦▪■□☆○●·‣–]|\d{1,3}[.)])\s+")
+_BULLETS = "*+\\-•◦▪■□☆○●·‣–"  # Markdown's, and the text browsers' at each level of a list
+_BULLET = re.compile(rf"^\s*[{_BULLETS}]\s+")
+_LIST_MARK = re.compile(rf"^\s*(?:[{_BULLETS}]|\d{{1,3}}[.)])\s+")
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
 _RULE = re.compile(r"^\s*(?:(?:[*_\-=━─]\s*){3,}|[_\-=━─]{3,})\s*$")
@@ -41,7 +43,8 @@ _ADDRESS = r"\((?:[^()\"]|\([^()\"]*\))*(?:\"[^\"]*\"\s*)?\)"
 _IMAGE = re.compile(r"!\[[^\[\]]*\]" + _ADDRESS)
 _LINK = re.compile(r"\[([^\[\]]*)\]" + _ADDRESS)
 _STRONG = re.compile(r"(?<!\\)(?:\*\*|__)")
-_EMPHASIS = re.compile(r"(?<![\w\\])([*_])(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
+# Emphasis runs to the next mark of its kind (so stray stars in a long line cost no quadratic search).
+_EMPHASIS = re.compile(r"(?<![\w\\])(?:\*(?=[^\s*])([^*]*?)(?<=[^\s\\])\*|_(?=[^\s_])([^_]*?)(?<=[^\s\\])_)(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 # A text browser's link numbers ("[12]Home") and the numbered list of addresses it closes with.
 _LINK_NUMBER = re.compile(r"\[\d+\]")
@@ -144,7 +147,8 @@ def _wrapped(line: str, following: str, widths: Sequence[int], widest: int) -> b
         return False
     used = display_width(line)
     word = display_width(following.split(maxsplit=1)[0])
-    if any(used <= width < used + 1 + word and 2 * used >= width for width in widths):
+    nearest = bisect.bisect_left(widths, used)  # the narrowest width the line fits in
+    if nearest < len(widths) and widths[nearest] < used + 1 + word and 2 * used >= widths[nearest]:
         return True
     return (
         following.lstrip()[:1].islower()
@@ -203,7 +207,7 @@ def from_markdown(line: str) -> str:
     if _RULE.match(line):
         return ""
     line = _HEADING_MARK.sub("", line)
-    line = _EMPHASIS.sub(r"\2", _STRONG.sub("", line))
+    line = _EMPHASIS.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), _STRONG.sub("", line))
     return _ESCAPE.sub(r"\1", line)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 
 from pipeline.extract.text_capture import clean_capture
 from pipeline.extract.text_layout import from_markdown, unwrap, visible_lines, without_links
@@ -128,3 +129,12 @@ def test_a_browser_copy_with_alt_text_and_icon_labels_gives_the_article() -> Non
 def test_image_marks_of_a_text_browser_are_no_text() -> None:
     lines = ["Top stories", "[harbour-view-1024x600.jpg]", "[Ferry at dawn]", "Tides [icon_wave.svg] today"]
     assert [line for line in visible_lines("\n".join(lines)) if line] == ["Top stories", "Tides  today"]
+
+
+def test_a_long_capture_of_stray_marks_is_read_in_linear_time() -> None:
+    # Stars, brackets and parentheses that never close, in long lines: no quadratic search.
+    line = " *a [b (c _d " * 2000
+    text = "\n".join([line] * 20 + ["[x](/y)"] * 6)
+    started = time.perf_counter()
+    visible_lines(text)
+    assert time.perf_counter() - started < 5.0
