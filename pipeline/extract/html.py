@@ -24,6 +24,7 @@ from pipeline.models import DateHint
 MAX_TREE_ELEMENTS = 50_000
 MIN_BODY_CHARS = 200
 MIN_PROSE_SHARE = 0.3
+FURNITURE_MAX_WORDS = 20
 FULLER_RATIO = 2.0
 CONTAINED_SHARE = 0.9
 # lxml refuses them in text set on a tree, as readability does; they are never article text.
@@ -49,8 +50,9 @@ def _paragraphs(text: str, title: str | None) -> str:
 
 def without_furniture(text: str) -> str:
     """Paragraphs the text path knows as boilerplate (copyright lines, sign-up pitches, share
-    prompts, "read more" links) dropped from the main text."""
-    return "\n\n".join(p for p in text.split("\n\n") if not is_boilerplate(p))
+    prompts, "read more" links) dropped from the main text: short ones only, since a paragraph of
+    prose may well mention a price a month or an advertising firm."""
+    return "\n\n".join(p for p in text.split("\n\n") if word_count(p) >= FURNITURE_MAX_WORDS or not is_boilerplate(p))
 
 
 def parse(html: str) -> HtmlElement:
