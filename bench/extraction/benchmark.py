@@ -3,13 +3,15 @@
 Usage: .venv/bin/python bench/extraction/benchmark.py PATH [--runs 3] [--limit N]
 
 PATH is a checkout of the benchmark (its html/*.html.gz pages and ground-truth.json); the data
-stays outside this repository. Two inputs per page: the HTML, and the same page rendered to
-plain text with all its boilerplate by a generic HTML-to-text renderer (inscriptis), as a
-plain-text capture would hold it. Each extractor runs on each input; on the text, the baselines
-run twice: on the text as it is, and on markup we make for them from it (one <p> per line, which
-is what they need to see paragraphs at all). The table gives
-the benchmark's shingle precision, recall and F1, and the median pages per second over --runs
-rounds (each round runs every case in turn), then our HTML speed over trafilatura's per round.
+stays outside this repository. The inputs per page: the HTML, and the same page rendered to
+plain text with all its boilerplate, as a plain-text capture would hold it, by each renderer of
+--renderers (inscriptis, html2text, lynx, w3m; a text browser not installed is skipped, and the
+bench says so). Ours runs on every input; the baselines on the HTML and on the first renderer's
+text, twice there: on the text as it is, and on markup we make for them from it (one <p> per
+line, which is what they need to see paragraphs at all). The table gives the benchmark's shingle
+precision, recall and F1, word F1 (bag of whitespace tokens after NFKC, per page, averaged), and
+the median pages per second over --runs rounds (each round runs every case in turn), then our
+HTML speed over trafilatura's per round.
 """
 
 from __future__ import annotations
@@ -29,13 +31,13 @@ from pathlib import Path
 
 import justext
 import trafilatura
-from inscriptis import get_text
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from score import Counts, aggregate, match  # noqa: E402
+from renderers import RENDERERS, Renderer, available  # noqa: E402
+from score import Counts, aggregate, match, word_f1  # noqa: E402
 
 from pipeline.extract import BoilerplateMemory, ExtractError, extract  # noqa: E402
 from pipeline.extract.encoding import decode_html  # noqa: E402
@@ -52,16 +54,20 @@ class Page:
     url: str
     truth: str
     html: str
-    text: str
+    texts: dict[str, str]  # the page rendered to text, by renderer name
+
+    def input(self, source: str) -> str:
+        return self.html if source == "html" else self.texts[source]
 
 
-def load(path: Path, limit: int | None) -> list[Page]:
+def load(path: Path, limit: int | None, renderers: dict[str, Renderer]) -> list[Page]:
     truth = json.loads((path / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for key in sorted(truth)[:limit]:
         markup = decode_html(gzip.decompress((path / "html" / f"{key}.html.gz").read_bytes()))
         item = truth[key]
-        pages.append(Page(key, item.get("url", ""), item.get("articleBody", ""), markup, get_text(markup)))
+        texts = {name: render(markup) for name, render in renderers.items()}
+        pages.append(Page(key, item.get("url", ""), item.get("articleBody", ""), markup, texts))
     return pages
 
 
@@ -104,24 +110,35 @@ def on_text(extractor: Extractor) -> Extractor:
     return lambda body, url: extractor(as_paragraphs(body), url)
 
 
-CASES: list[Case] = [
+HTML_CASES: list[Case] = [
     ("html", "ours", ours("text/html")),
     ("html", "trafilatura fast, no comments", trafilatura_fast),
     ("html", "trafilatura defaults", trafilatura_default),
     ("html", "justext", justext_html),
-    ("text", "ours", ours("text/plain")),
-    ("text", "trafilatura fast, no comments", trafilatura_fast),
-    ("text", "trafilatura defaults", trafilatura_default),
-    ("text", "justext", justext_html),
-    ("text", "trafilatura fast, <p> per line", on_text(trafilatura_fast)),
-    ("text", "trafilatura defaults, <p> per line", on_text(trafilatura_default)),
-    ("text", "justext, <p> per line", on_text(justext_html)),
 ]
+TEXT_BASELINES: list[tuple[str, Extractor]] = [
+    ("trafilatura fast, no comments", trafilatura_fast),
+    ("trafilatura defaults", trafilatura_default),
+    ("justext", justext_html),
+    ("trafilatura fast, <p> per line", on_text(trafilatura_fast)),
+    ("trafilatura defaults, <p> per line", on_text(trafilatura_default)),
+    ("justext, <p> per line", on_text(justext_html)),
+]
+
+
+def all_cases(renderers: list[str]) -> list[Case]:
+    """Ours on every input; the text baselines on the first renderer's text only."""
+    cases = list(HTML_CASES)
+    for i, renderer in enumerate(renderers):
+        cases.append((renderer, "ours", ours("text/plain")))
+        if i == 0:
+            cases += [(renderer, name, extractor) for name, extractor in TEXT_BASELINES]
+    return cases
 
 
 def timed(pages: list[Page], source: str, extractor: Extractor) -> tuple[list[str], float]:
     started = time.perf_counter()
-    outputs = [extractor(page.html if source == "html" else page.text, page.url) for page in pages]
+    outputs = [extractor(page.input(source), page.url) for page in pages]
     return outputs, len(pages) / (time.perf_counter() - started)
 
 
@@ -154,7 +171,7 @@ def print_halves(counts: list[Counts]) -> None:
 
 
 def print_speed_ratio(rates: dict[Case, list[float]]) -> None:
-    ours, base = CASES[0], CASES[1]
+    ours, base = HTML_CASES[0], HTML_CASES[1]
     if ours not in rates or base not in rates:
         return
     ratios = sorted(a / b for a, b in zip(rates[ours], rates[base], strict=True))
@@ -164,18 +181,18 @@ def print_speed_ratio(rates: dict[Case, list[float]]) -> None:
     )
 
 
-def print_text_margins(f1s: dict[Case, float]) -> None:
-    """Our F1 on the text over the best baseline's, with the baselines on the text as it is and on
-    the markup made for them."""
-    ours = next((f1 for (source, name, _), f1 in f1s.items() if (source, name) == ("text", "ours")), None)
+def print_text_margins(f1s: dict[Case, float], renderer: str) -> None:
+    """Our F1 on the renderer's text over the best baseline's, with the baselines on the text as it
+    is and on the markup made for them."""
+    ours = next((f1 for (source, name, _), f1 in f1s.items() if (source, name) == (renderer, "ours")), None)
     if ours is None:
         return
     for label, per_line in (("on the text as it is", False), ("on one <p> per line", True)):
-        rivals = {name: f1 for (source, name, _), f1 in f1s.items() if source == "text" and name != "ours"}
+        rivals = {name: f1 for (source, name, _), f1 in f1s.items() if source == renderer and name != "ours"}
         rivals = {name: f1 for name, f1 in rivals.items() if name.endswith("<p> per line") == per_line}
         if rivals:
             best = max(rivals, key=rivals.__getitem__)
-            print(f"text F1, ours over the best baseline {label} ({best}): {ours - rivals[best]:+.3f}")
+            print(f"{renderer} F1, ours over the best baseline {label} ({best}): {ours - rivals[best]:+.3f}")
 
 
 def main() -> None:
@@ -185,25 +202,32 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages (by key)")
     parser.add_argument("--only", default=None, help="only cases whose 'input extractor' contains this")
     parser.add_argument("--worst", type=int, default=0, help="list the N pages where ours scores worst")
+    parser.add_argument("--renderers", default=",".join(RENDERERS), help=f"comma-separated, of {', '.join(RENDERERS)}")
     args = parser.parse_args()
-    pages = load(args.path, args.limit)
-    cases = [case for case in CASES if not args.only or args.only in f"{case[0]} {case[1]}"]
+    renderers, missing = available([name for name in args.renderers.split(",") if name])
+    for name in missing:
+        print(f"skipped renderer {name}: its program ({RENDERERS[name][0]}) is not installed")
+    pages = load(args.path, args.limit, renderers)
+    cases = [case for case in all_cases(list(renderers)) if not args.only or args.only in f"{case[0]} {case[1]}"]
     outputs, rates = run_cases(pages, cases, args.runs)
     f1s: dict[Case, float] = {}
     print(f"{len(pages)} pages, median of {args.runs} interleaved rounds")
-    print(f"{'input':<6} {'extractor':<34} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}")
+    print(f"{'input':<10} {'extractor':<34} {'P':>6} {'R':>6} {'F1':>6} {'word F1':>7} {'pages/s':>8}")
     for case in cases:
         source, name, _ = case
         counts = [match(page.truth, out) for page, out in zip(pages, outputs[case], strict=True)]
+        words = statistics.mean(word_f1(page.truth, out) for page, out in zip(pages, outputs[case], strict=True))
         score, rate = aggregate(counts), statistics.median(rates[case])
         f1s[case] = score.f1
-        print(f"{source:<6} {name:<34} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {rate:8.1f}")
+        scores = f"{score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} {words:7.3f}"
+        print(f"{source:<10} {name:<34} {scores} {rate:8.1f}")
         if name == "ours":
             print_halves(counts)
             if args.worst:
                 print_worst(pages, counts, args.worst)
     print_speed_ratio(rates)
-    print_text_margins(f1s)
+    if renderers:
+        print_text_margins(f1s, next(iter(renderers)))
 
 
 if __name__ == "__main__":

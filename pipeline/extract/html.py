@@ -17,11 +17,15 @@ from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html_date import page_date_hints
 from pipeline.extract.language import page_language
 from pipeline.extract.metadata import PageMeta, page_meta
-from pipeline.extract.text_lines import STOPWORDS
+from pipeline.extract.text_lines import GOOD_MIN_WORDS, STOPWORDS, is_boilerplate, word_count
 
 # Elements trafilatura will walk; beyond this a page is a dead letter, not a minute of CPU.
 MAX_TREE_ELEMENTS = 50_000
 MIN_BODY_CHARS = 200
+MIN_PROSE_SHARE = 0.3
+FURNITURE_MAX_WORDS = 20
+FULLER_RATIO = 2.0
+CONTAINED_SHARE = 0.9
 # lxml refuses them in text set on a tree, as readability does; they are never article text.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br")
@@ -41,6 +45,13 @@ def _paragraphs(text: str, title: str | None) -> str:
     if lines and title and lines[0].casefold() == title.casefold():
         lines = lines[1:]
     return "\n\n".join(lines)
+
+
+def without_furniture(text: str) -> str:
+    """Paragraphs the text path knows as boilerplate (copyright lines, sign-up pitches, share
+    prompts, "read more" links) dropped from the main text: short ones only, since a paragraph of
+    prose may well mention a price a month or an advertising firm."""
+    return "\n\n".join(p for p in text.split("\n\n") if word_count(p) >= FURNITURE_MAX_WORDS or not is_boilerplate(p))
 
 
 def parse(html: str) -> HtmlElement:
@@ -110,6 +121,42 @@ def with_fallbacks(html: str, meta: PageMeta, text: str) -> str:
     return text
 
 
+def prose_share(text: str) -> float:
+    """The share of the text's words in paragraphs long enough to pass for prose."""
+    counts = [word_count(p) for p in text.split("\n\n")]
+    total = sum(counts)
+    return sum(n for n in counts if n >= GOOD_MIN_WORDS) / total if total else 0.0
+
+
+def prose_or_readability(html: str, meta: PageMeta, text: str) -> str:
+    """A main text that is mostly short lines (a menu taken for the article) gives way to
+    readability-lxml's block when that reads more as prose."""
+    if prose_share(text) >= MIN_PROSE_SHARE:
+        return text
+    other = _paragraphs(readability_text(html), meta.title)
+    return other if len(other) >= MIN_BODY_CHARS and prose_share(other) > prose_share(text) else text
+
+
+def paragraph_chars(tree: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
+def contains(whole: str, part: str) -> bool:
+    """Whether nearly all paragraphs of ``part`` are in ``whole``."""
+    paragraphs = [p for p in part.split("\n\n") if p.strip()]
+    return sum(p in whole for p in paragraphs) >= CONTAINED_SHARE * len(paragraphs)
+
+
+def fuller_block(html: str, tree: HtmlElement, meta: PageMeta, text: str) -> str:
+    """The article whole where trafilatura kept only one of the containers it is split into: when
+    the page's paragraphs hold several times the text, readability-lxml's block, if it holds the
+    text and much more."""
+    if paragraph_chars(tree) < FULLER_RATIO * len(text):
+        return text
+    other = _paragraphs(readability_text(html), meta.title)
+    return other if len(other) >= FULLER_RATIO * len(text) and contains(other, text) else text
+
+
 def extract_html(html: str, url: str | None) -> ExtractedText | None:
     """The main text and metadata of an HTML page, or None when no article is found."""
     if not html.strip():
@@ -118,7 +165,8 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
     meta = page_meta(tree)
     date_hints = page_date_hints(tree, url, meta)
     strip_inert(tree)
-    text = with_fallbacks(html, meta, _paragraphs(main_text(tree, url), meta.title))
+    text = with_fallbacks(html, meta, without_furniture(_paragraphs(main_text(tree, url), meta.title)))
+    text = fuller_block(html, tree, meta, prose_or_readability(html, meta, text)) if text else text
     if not text and not (meta.title and date_hints):
         return None
     return ExtractedText(

@@ -1,9 +1,10 @@
 """The plain-text path: find the article body in a page's visible text.
 
 A text capture is everything a browser showed: navigation, paywall offers, teaser lists and
-comment forms around the article. Its lines are labelled (text_lines), the article is the
-densest block of them (text_blocks), and the lines above it give up the title, byline and dates
-as metadata.
+comment forms around the article, in the layout of whatever rendered it. The layout is undone
+first (text_layout: wrapped paragraphs re-joined, Markdown and link marks read off), its lines
+are labelled (text_lines), the article is the densest block of them (text_blocks), and the lines
+above it give up the title, byline and dates as metadata.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pipeline.extract.document import ExtractedText
 from pipeline.extract.language import detect_language
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.text_blocks import announced_list, body_lines, core_lead, densest_block, trim_teasers, unique
+from pipeline.extract.text_layout import visible_lines
 from pipeline.extract.text_lines import (
+    CAPTURE_HEADER,
     GOOD_MIN_WORDS,
     TITLE_LOOKBACK,
     Line,
@@ -44,11 +47,21 @@ def find_title(lines: Sequence[Line], start: int, lead: set[str]) -> str | None:
 SiteFurniture = Callable[[str | None, list[str]], set[str]]
 
 
+def capture_lines(text: str) -> list[str]:
+    """The capture's non-empty lines, normalized, one per paragraph, item or heading (a capture
+    header line stays the first line as it is)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs()
+    first, _, rest = text.partition("\n")
+    header = [first] if CAPTURE_HEADER.match(normalize_text(first)) else []
+    layout = visible_lines(rest if header else text)
+    return [line for line in normalize_text("\n".join([*header, *layout])).split("\n") if line]
+
+
 def clean_capture(text: str, site_furniture: SiteFurniture | None = None) -> ExtractedText | None:
     """The article in a plain-text page capture, with its metadata; None when there is no body."""
     # Linear in the text (about 1.4 s a MiB); documents are bounded where they come in (the document limit).
     meta = Meta()
-    lines = read_header([line for line in normalize_text(text).split("\n") if line], meta)
+    lines = read_header(capture_lines(text), meta)
     # Only lines long enough to pass for prose are worth remembering: shorter ones already cost.
     candidates = [line for line in lines if word_count(line) >= GOOD_MIN_WORDS]
     furniture = site_furniture(meta.site, candidates) if site_furniture else set()

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from lxml.html import fragment_fromstring  # type: ignore[import-untyped]
 
 from pipeline.extract import ExtractError, extract
-from pipeline.extract.html import extract_html
+from pipeline.extract.html import extract_html, fuller_block, prose_or_readability
+from pipeline.extract.metadata import PageMeta
 from pipeline.models import Article, Capture, DateHint, stable_id
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -120,3 +122,37 @@ def test_extract_html_none_on_empty() -> None:
 def test_empty_text_capture_raises() -> None:
     with pytest.raises(ExtractError, match="no article text found"):
         extract(capture("Home\nNews\nSubscribe\n", content_type="text/plain", url=None), now=NOW)
+
+
+def test_boilerplate_paragraphs_inside_the_article_are_dropped() -> None:
+    pitch = "Sign up for our morning newsletter"
+    credit = "Copyright 2024 Coastal Gazette. All rights reserved."
+    page = PAGE.replace(f"<p>{PARAGRAPHS[1]}</p>", f"<p>{pitch}</p><p>{PARAGRAPHS[1]}</p><p>{credit}</p>")
+    text = extract(capture(page), now=NOW).text
+    assert text == "\n\n".join(PARAGRAPHS)
+
+
+def test_a_menu_taken_for_the_article_gives_way_to_the_prose_block() -> None:
+    menu = "\n\n".join(f"Service desk {n}" for n in range(60))
+    page = f"""<html><body><ul>{"".join(f"<li><a href='/s{n}'>Service desk {n}</a></li>" for n in range(60))}</ul>
+<div>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></body></html>"""
+    text = prose_or_readability(page, PageMeta(), menu)
+    assert all(p in text for p in PARAGRAPHS)
+    assert "Service desk 7" not in text
+    assert prose_or_readability(page, PageMeta(), "\n\n".join(PARAGRAPHS)) == "\n\n".join(PARAGRAPHS)
+
+
+def test_an_article_split_into_containers_is_taken_whole() -> None:
+    more = [
+        f"Council engineers checked pier number {n} of the bridge during the night shifts and "
+        f"found its bearings worn after decades of heavy traffic on the coastal road."
+        for n in range(12)
+    ]
+    page = (
+        f"""<html><body><div class="story">{"".join(f"<p>{p}</p>" for p in (*PARAGRAPHS, *more))}</div></body></html>"""
+    )
+    tree = fragment_fromstring(page, create_parent="div")
+    part = "\n\n".join(PARAGRAPHS)
+    whole = fuller_block(page, tree, PageMeta(), part)
+    assert all(p in whole for p in (*PARAGRAPHS, *more))
+    assert fuller_block(page, tree, PageMeta(), "\n\n".join((*PARAGRAPHS, *more))) == "\n\n".join((*PARAGRAPHS, *more))
