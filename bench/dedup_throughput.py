@@ -1,35 +1,41 @@
-"""Dedup throughput (signatures/s, articles/s) and memory per 1M stored signatures, memory vs RocksDB.
+"""Dedup throughput (signatures/s, articles/s) and the band store's bytes per stored article, in memory and on disk.
 
-Usage: .venv/bin/python bench/dedup_throughput.py [--articles 2000] [--stored 200000] [--runs 5]
+Usage: .venv/bin/python bench/dedup_throughput.py [--articles 2000] [--stored 200000] [--runs 5] [--partitions 6]
 
 - signing: MinHash signature, band keys and fingerprint of synthetic news articles
   (tests/dedup_corpus.py: 6-10 paragraphs each), single-threaded; median of ``--runs``.
 - judging: the whole offline dedup step (URL, content hash, LSH probe of every band, verdict)
-  with dict stores, on originals then their near copies; median of ``--runs``.
-- memory: ``--stored`` signatures (random MinHash values: distinct articles) put into the band
-  store the way the stream worker's tables hold them (Python objects), measured with tracemalloc
-  and scaled to 1M; the JSON bytes they take in the changelog; and, when rocksdict is installed
-  (an on-disk store, for comparison), the same entries written to RocksDB: rate and disk size.
+  with the stores `process` uses, on originals then their near copies; median of ``--runs``.
+- memory: ``--stored`` signatures (random MinHash values: distinct articles) probed into the band
+  store (``BandStore``, as ``process`` and each partition of the stream's table hold it), measured
+  with tracemalloc; then the same spread over ``--partitions`` stores by band key, as the stream's
+  partitions hold them (an article's entry is kept once in each partition holding one of its bands);
+  the bytes the buckets take in the changelog (record key and value, one record per bucket); and,
+  when rocksdict is installed (an on-disk store, for comparison), the same records written to
+  RocksDB: rate and disk size.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
+import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.dedup import DedupConfig, DedupStores, Member, MinHashParams, judge, probe  # noqa: E402
+from pipeline.dedup.band_store import BandStore  # noqa: E402
 from pipeline.dedup.signatures import band_keys, fingerprint, signature  # noqa: E402
 from pipeline.models import Article  # noqa: E402
 from tests.dedup_corpus import corpus  # noqa: E402
@@ -60,35 +66,38 @@ def random_entries(count: int, params: MinHashParams) -> list[tuple[list[str], M
     return [(band_keys(row, params), Member(f"{i:016x}", 1.7e9 + i, fingerprint(row))) for i, row in enumerate(values)]
 
 
-def memory_store(entries: list[tuple[list[str], Member]]) -> tuple[int, dict[str, object]]:
-    """The band store holding ``entries``, and the bytes it takes."""
+def memory_store(entries: list[tuple[list[str], Member]], partitions: int = 1) -> tuple[int, list[BandStore]]:
+    """The band stores holding ``entries``, each band key in the store of its partition, and the bytes they take."""
     tracemalloc.start()
-    buckets: dict[str, object] = {}
     before = tracemalloc.get_traced_memory()[0]
+    stores = [BandStore() for _ in range(partitions)]
     for keys, member in entries:
         for key in keys:
-            probe(buckets, key, member, now=NOW, window=WEEK)
+            store = stores[zlib.crc32(key.encode()) % partitions]
+            probe(store, key, member, now=NOW, window=WEEK)
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    return used, buckets
+    return used, stores
 
 
-def serialized(buckets: dict[str, object]) -> list[tuple[bytes, bytes]]:
-    return [(key.encode(), json.dumps(entry).encode()) for key, entry in buckets.items()]
+def changelog(entries: list[tuple[list[str], Member]], store: BandStore) -> Iterator[tuple[bytes, bytes]]:
+    """The changelog records of the buckets, keyed and valued as the stream's table writes them."""
+    return ((orjson.dumps(key), store[key]) for keys, _ in entries for key in keys)
 
 
-def rocksdb_figures(rows: list[tuple[bytes, bytes]]) -> tuple[float, int] | None:
+def rocksdb_figures(rows: Iterator[tuple[bytes, bytes]]) -> tuple[float, int] | None:
     try:
         from rocksdict import Rdict
     except ImportError:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         db = Rdict(tmp)
-        started = time.perf_counter()
+        started, puts = time.perf_counter(), 0
         for key, value in rows:
             db[key] = value
+            puts += 1
         db.flush()
-        rate = len(rows) / (time.perf_counter() - started)
+        rate = puts / (time.perf_counter() - started)
         db.close()
         return rate, sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file())
 
@@ -98,6 +107,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--stored", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--partitions", type=int, default=6)
     args = parser.parse_args()
     config = DedupConfig()
     params = config.minhash
@@ -112,25 +122,29 @@ def main() -> None:
     judged = [judging_rate(articles, config) for _ in range(args.runs)]
     rates = [r for r, _ in judged]
     print(
-        f"judging (offline, dict stores): median {statistics.median(rates):,.0f} articles/s  "
+        f"judging (offline, process stores): median {statistics.median(rates):,.0f} articles/s  "
         f"near-duplicates found={judged[0][1]}/{len(pairs)}  runs={[round(r) for r in rates]}"
     )
 
     entries = random_entries(args.stored, params)
-    used, buckets = memory_store(entries)
-    print(f"memory store: {used / args.stored:,.0f} B/signature -> {used / args.stored:,.0f} MB per 1M signatures")
-    data = serialized(buckets)
-    del buckets
-    json_bytes = sum(len(k) + len(v) for k, v in data)
-    print(f"changelog JSON: {json_bytes / args.stored:,.0f} B/signature -> {json_bytes / args.stored:,.0f} MB per 1M")
-    rocks = rocksdb_figures(data)
+    used, stores = memory_store(entries)
+    print(f"memory store: {used / args.stored:,.0f} B/article -> {used / args.stored:,.0f} MB per 1M articles")
+    size = sum(len(k) + len(v) for k, v in changelog(entries, stores[0]))
+    rocks = rocksdb_figures(changelog(entries, stores[0]))
+    del stores
+    spread, _ = memory_store(entries, args.partitions)
+    print(
+        f"memory store over {args.partitions} partitions: {spread / args.stored:,.0f} B/article -> "
+        f"{spread / args.stored:,.0f} MB per 1M articles"
+    )
+    print(f"changelog: {size / args.stored:,.0f} B/article (keys and values) -> {size / args.stored:,.0f} MB per 1M")
     if rocks is None:
         print("rocksdb: rocksdict not installed, skipped")
     else:
         rate, disk = rocks
         print(
-            f"rocksdb: {rate:,.0f} puts/s, disk {disk / args.stored:,.0f} B/signature -> "
-            f"{disk / args.stored:,.0f} MB per 1M signatures"
+            f"rocksdb: {rate:,.0f} puts/s, disk {disk / args.stored:,.0f} B/article -> "
+            f"{disk / args.stored:,.0f} MB per 1M articles"
         )
 
 

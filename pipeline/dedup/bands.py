@@ -1,20 +1,27 @@
 """LSH buckets: the articles stored under one band key, and the candidates a newcomer meets there.
 
-A bucket is a list of ``[article_id, order, fingerprint, seen_at]`` entries, capped in size and
-pruned of entries older than the window whenever it is touched; the store is a mapping keyed by
-band key (a dict offline, a stream table co-partitioned with the band topic in the stream).
+A bucket is packed binary: a count, then that many fixed-width entries (``Entry``: the article id
+as a 64-bit number, its order, when it was last seen, its fingerprint bytes), capped in size and
+pruned of entries older than the window whenever it is touched. The store is a mapping keyed by
+band key: a ``BandStore`` (``band_store.py``) offline and in each partition of the stream's table,
+whose changelog carries the same packed buckets; a dict of them works too.
 """
 
 from __future__ import annotations
 
+import re
+import struct
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import NamedTuple
 
 from pipeline.dedup.signatures import similarity
 
 DEFAULT_BUCKET_CAP = 16
+COUNT = struct.Struct("<H")
+_STABLE_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,7 @@ class Member:
 
     article_id: str
     order: float
-    fingerprint: str
+    fingerprint: bytes
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,59 @@ class Candidate:
     similarity: float
 
 
+class Entry(NamedTuple):
+    id: int
+    order: float
+    seen: float
+    fingerprint: bytes
+
+
+@cache
+def entry_format(fingerprint_size: int) -> struct.Struct:
+    """An entry's bytes: id, order, last seen (a POSIX time), fingerprint."""
+    return struct.Struct(f"<Qdd{fingerprint_size}s")
+
+
+HEAD = entry_format(0).size  # the bytes of an entry before its fingerprint
+
+
+def storable(article_id: str) -> bool:
+    """Whether an entry can store the id: a stable_id, 16 lowercase hex digits."""
+    return _STABLE_ID.fullmatch(article_id) is not None
+
+
+def id_number(article_id: str) -> int:
+    """A ``storable`` id as the 64-bit number an entry stores (numbers sort as the digits do)."""
+    return int(article_id, 16)
+
+
+def id_text(number: int) -> str:
+    return f"{number:016x}"
+
+
+def entry_size(bucket: bytes) -> int:
+    """The bytes of each entry of a packed bucket; ValueError if it is not one."""
+    (count,) = COUNT.unpack_from(bucket)
+    size, left = divmod(len(bucket) - COUNT.size, count) if count else (0, 1)
+    if left or size < HEAD:
+        raise ValueError(f"not a packed bucket: {len(bucket)} bytes for {count} entries")
+    return size
+
+
+def pack(entries: list[Entry]) -> bytes:
+    form = entry_format(len(entries[0].fingerprint)) if entries else entry_format(0)
+    return COUNT.pack(len(entries)) + b"".join(form.pack(*e) for e in entries)
+
+
+def unpack(bucket: bytes | None) -> list[Entry]:
+    if not bucket or not COUNT.unpack_from(bucket)[0]:
+        return []
+    form = entry_format(entry_size(bucket) - HEAD)
+    return [Entry._make(e) for e in form.iter_unpack(memoryview(bucket)[COUNT.size :])]
+
+
 def probe(
-    buckets: MutableMapping[str, Any],
+    buckets: MutableMapping[str, bytes],
     key: str,
     member: Member,
     *,
@@ -43,16 +101,21 @@ def probe(
     cap: int = DEFAULT_BUCKET_CAP,
 ) -> list[Candidate]:
     """The other articles of the bucket with their estimated similarity; the member is added to it."""
+    fingerprint, number = member.fingerprint, id_number(member.article_id)
     oldest = (now - window).timestamp()
-    entries = [e for e in buckets.get(key) or [] if e[3] >= oldest]
+    bucket = buckets.get(key)
+    entries = [e for e in unpack(bucket) if e.seen >= oldest]
     candidates = [
-        Candidate(e[0], e[1], similarity(member.fingerprint, e[2])) for e in entries if e[0] != member.article_id
+        Candidate(id_text(e.id), e.order, similarity(fingerprint, e.fingerprint)) for e in entries if e.id != number
     ]
-    if all(e[0] != member.article_id for e in entries):
-        entries.append([member.article_id, member.order, member.fingerprint, now.timestamp()])
+    if all(e.id != number for e in entries):
+        entries.append(Entry(number, member.order, now.timestamp(), fingerprint))
     # The earliest articles are the ones a newcomer should be matched to: keep them, drop the newest.
-    entries.sort(key=lambda e: (e[1], e[0]))
-    buckets[key] = entries[:cap]
+    if len(entries) > 1:
+        entries.sort(key=lambda e: (e.order, e.id))
+    kept = pack(entries[:cap])
+    if kept != bucket:
+        buckets[key] = kept
     return candidates
 
 

@@ -9,13 +9,16 @@ from collections.abc import Iterable, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.bands import unpack
+
 
 def last_seen(value: Any) -> float | None:
-    """When an entry was last seen (a POSIX time): a URL or content-hash record, or an LSH bucket."""
+    """When an entry was last seen (a POSIX time): a URL or content-hash record, or a packed LSH bucket."""
     if isinstance(value, dict) and "seen_at" in value:
         return datetime.fromisoformat(value["seen_at"]).timestamp()
-    if isinstance(value, list) and value and all(isinstance(e, list) and len(e) >= 4 for e in value):
-        return max(float(e[3]) for e in value)
+    if isinstance(value, bytes) and (entries := unpack(value)):
+        return max(e.seen for e in entries)
     return None
 
 
@@ -29,3 +32,10 @@ def sweep(store: MutableMapping[Any, Any], keys: Iterable[Any], *, now: datetime
             del store[key]
             dropped += 1
     return dropped
+
+
+def forget(store: MutableMapping[Any, Any], *, now: datetime, window: timedelta) -> int:
+    """Sweep a whole store: a band store forgets by article, another mapping key by key; how many keys went."""
+    if isinstance(store, BandStore):
+        return store.expire((now - window).timestamp())
+    return sweep(store, list(store), now=now, window=window)

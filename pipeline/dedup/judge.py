@@ -9,7 +9,8 @@ from typing import Any
 
 from pipeline.config import Settings
 from pipeline.dedup import verdicts
-from pipeline.dedup.bands import DEFAULT_BUCKET_CAP, Candidate, Member, earliest_match, probe
+from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.bands import DEFAULT_BUCKET_CAP, Candidate, Member, earliest_match, probe, storable
 from pipeline.dedup.exact import check_content, check_url
 from pipeline.dedup.signatures import MinHashParams, band_keys, fingerprint, signature
 from pipeline.models import Article, DedupVerdict
@@ -36,11 +37,15 @@ class DedupStores:
 
     urls: MutableMapping[str, Any] = field(default_factory=dict)
     hashes: MutableMapping[str, Any] = field(default_factory=dict)
-    buckets: MutableMapping[str, Any] = field(default_factory=dict)
+    buckets: MutableMapping[str, bytes] = field(default_factory=BandStore)
 
 
 def probes(article: Article, config: DedupConfig) -> list[tuple[str, Member]]:
-    """The band keys of the article, each with the member a bucket stores for it."""
+    """The band keys of the article, each with the member a bucket stores for it; none for an id
+    that is not a stable_id, which a bucket cannot store (such an article is judged on its URL
+    and text hash only)."""
+    if not storable(article.article_id):
+        return []
     values = signature(article.text, config.minhash)
     member = Member(article.article_id, article.extracted_at.timestamp(), fingerprint(values))
     return [(key, member) for key in band_keys(values, config.minhash)]

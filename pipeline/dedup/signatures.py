@@ -69,15 +69,24 @@ def band_keys(values: np.ndarray, params: MinHashParams) -> list[str]:
     return keys
 
 
-def fingerprint(values: np.ndarray) -> str:
-    """The low byte of every MinHash value, base64: what a stored article keeps for verification."""
-    return base64.b64encode((values & 0xFF).astype(np.uint8).tobytes()).decode("ascii")
+def fingerprint(values: np.ndarray) -> bytes:
+    """The low byte of every MinHash value: what a stored article keeps for verification."""
+    return (values & 0xFF).astype(np.uint8).tobytes()
 
 
-def similarity(fingerprint_a: str, fingerprint_b: str) -> float:
+def fingerprint_text(fingerprint_raw: bytes) -> str:
+    """A fingerprint as a band message carries it (base64)."""
+    return base64.b64encode(fingerprint_raw).decode("ascii")
+
+
+def fingerprint_bytes(fingerprint_base64: str) -> bytes:
+    return base64.b64decode(fingerprint_base64)
+
+
+def similarity(fingerprint_a: bytes, fingerprint_b: bytes) -> float:
     """Estimated Jaccard similarity from two b-bit fingerprints, corrected for chance byte collisions."""
-    a = np.frombuffer(base64.b64decode(fingerprint_a), dtype=np.uint8)
-    b = np.frombuffer(base64.b64decode(fingerprint_b), dtype=np.uint8)
+    a = np.frombuffer(fingerprint_a, dtype=np.uint8)
+    b = np.frombuffer(fingerprint_b, dtype=np.uint8)
     if len(a) != len(b) or not len(a):
         return 0.0
     chance = 1.0 / (1 << _BITS)

@@ -12,14 +12,16 @@ from datetime import UTC, datetime, timedelta
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
+from pipeline.dedup.band_store import BandStore
 from pipeline.dedup.bands import similar_after, similar_before
-from pipeline.dedup.expiry import sweep
+from pipeline.dedup.expiry import forget
 from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect, decided
+from pipeline.dedup.signatures import fingerprint_bytes, fingerprint_text
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 from pipeline.stream.runtime import Timer
-from pipeline.stream.state import Table
+from pipeline.stream.state import RAW, Table
 
 
 class DedupStage:
@@ -33,7 +35,7 @@ class DedupStage:
         expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
         self.urls = Table("dedup-urls", expiring)
         self.hashes = Table("dedup-content-hashes", expiring)
-        self.buckets = Table("dedup-bands", expiring)
+        self.buckets = Table("dedup-bands", expiring, BandStore, RAW)
         self.pending = Table("dedup-pending", expiring)
         for table in (self.urls, self.hashes, self.buckets, self.pending):
             metrics.DEDUP_ENTRIES.labels(table.name).set_function(table.entries)
@@ -69,12 +71,12 @@ class DedupStage:
                 order=member.order,
                 band=band,
                 key=band_key,
-                fingerprint=member.fingerprint,
+                fingerprint=fingerprint_text(member.fingerprint),
             )
             out.send("dedup_bands", band_key, value)
 
     def band(self, item: BandProbe, now: datetime, out: Outbox) -> None:
-        member = Member(item.article_id, item.order, item.fingerprint)
+        member = Member(item.article_id, item.order, fingerprint_bytes(item.fingerprint))
         found = probe(self.buckets, item.key, member, now=now, window=self.config.window, cap=self.config.bucket_cap)
         # Only what can make this article a near duplicate travels on: similar articles ranked before
         # it, and those ranked after it but stored first, which may have been decided without it.
@@ -105,10 +107,7 @@ class DedupStage:
         changelog's retention does the same on the broker)."""
         now = datetime.now(UTC)
         for table in (self.urls, self.hashes, self.buckets, self.pending):
-            dropped = sum(
-                sweep(entries, list(entries), now=now, window=self.config.window)
-                for entries in table.partitions.values()
-            )
+            dropped = sum(forget(entries, now=now, window=self.config.window) for entries in table.partitions.values())
             metrics.DEDUP_SWEPT.labels(table.name).inc(dropped)
 
     def agents(self) -> list[AnyAgent]:

@@ -210,17 +210,20 @@ class StreamLoop:
         for tp in wanted:
             self.tables[tp.topic].drop([tp.partition])
         changelog_partitions = [TopicPartition(self.changelogs[tp.topic], tp.partition) for tp in wanted]
-        restored = 0
+        restored = unreadable = 0
         group = f"{self.settings.app_id}-restore"
         deadline = started + RESTORE_TIMEOUT_S
         for record in read_partitions(self.settings, changelog_partitions, deadline, group, self.deadman.beat):
             table = by_changelog[str(record.topic())]
-            table.restore(int(record.partition() or 0), record.key() or b"null", record.value())
-            restored += 1
+            if table.restore(int(record.partition() or 0), record.key() or b"null", record.value()):
+                restored += 1
+            else:
+                unreadable += 1
         log.info(
             "tables restored",
             partitions=[f"{tp.topic}[{tp.partition}]" for tp in wanted],
             records=restored,
+            unreadable_skipped=unreadable,
             seconds=round(time.monotonic() - started, 2),
         )
         self.deadman.beat()

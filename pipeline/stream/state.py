@@ -8,7 +8,8 @@ record per key with its latest value, however often the batch wrote it. Pure log
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping
+import struct
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,13 +23,28 @@ class ChangelogRecord:
     value: bytes | None  # None deletes the key (a tombstone)
 
 
+@dataclass(frozen=True)
+class Codec:
+    """How a table's values are written to its changelog and read back."""
+
+    encode: Callable[[Any], bytes]
+    decode: Callable[[bytes], Any]
+
+
+JSON = Codec(orjson.dumps, orjson.loads)
+RAW = Codec(bytes, bytes)  # values that are bytes already, written as they are
+
+
 @dataclass
 class Table(MutableMapping[str, Any]):
-    """Values are JSON-compatible and replaced, never changed in place."""
+    """Values are replaced, never changed in place: JSON-compatible ones by default, or what
+    ``codec`` writes, each partition held in a mapping ``store`` makes (a dict by default)."""
 
     name: str
     config: dict[str, str] = field(default_factory=dict)
-    partitions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    store: Callable[[], MutableMapping[str, Any]] = dict
+    codec: Codec = JSON
+    partitions: dict[int, MutableMapping[str, Any]] = field(default_factory=dict)
     current: int = 0
     _dirty: set[tuple[int, str]] = field(default_factory=set)
 
@@ -36,10 +52,15 @@ class Table(MutableMapping[str, Any]):
         self.current = partition
 
     @property
-    def data(self) -> dict[str, Any]:
+    def data(self) -> MutableMapping[str, Any]:
         """The current partition's entries, to change without a changelog record (expiry, which the
         changelog's retention does on the broker)."""
-        return self.partitions.setdefault(self.current, {})
+        return self._partition(self.current)
+
+    def _partition(self, partition: int) -> MutableMapping[str, Any]:
+        if partition not in self.partitions:
+            self.partitions[partition] = self.store()
+        return self.partitions[partition]
 
     def __getitem__(self, key: str) -> Any:
         return self.partitions.get(self.current, {})[key]
@@ -69,19 +90,25 @@ class Table(MutableMapping[str, Any]):
         records = []
         for partition, key in sorted(self._dirty):
             entries = self.partitions.get(partition, {})
-            value = orjson.dumps(entries[key]) if key in entries else None
+            value = self.codec.encode(entries[key]) if key in entries else None
             records.append(ChangelogRecord(partition, orjson.dumps(key), value))
         self._dirty.clear()
         return records
 
-    def restore(self, partition: int, key: bytes, value: bytes | None) -> None:
-        """Apply one changelog record read back from the broker."""
-        entries = self.partitions.setdefault(partition, {})
-        name = orjson.loads(key)
-        if value is None:
-            entries.pop(name, None)
-        else:
-            entries[name] = orjson.loads(value)
+    def restore(self, partition: int, key: bytes, value: bytes | None) -> bool:
+        """Apply one changelog record read back from the broker; False for one this version cannot
+        read (written by an earlier one in another form), which is skipped: the key is forgotten,
+        as an expired one is."""
+        entries = self._partition(partition)
+        try:
+            name = orjson.loads(key)
+            if value is None:
+                entries.pop(name, None)
+            else:
+                entries[name] = self.codec.decode(value)
+        except (ValueError, TypeError, struct.error):
+            return False
+        return True
 
     def drop(self, partitions: Iterable[int]) -> None:
         """Forget partitions no longer this worker's (their next owner restores them)."""
@@ -94,4 +121,4 @@ class Table(MutableMapping[str, Any]):
         return sum(map(len, list(self.partitions.values())))
 
 
-__all__ = ["ChangelogRecord", "Table"]
+__all__ = ["JSON", "RAW", "ChangelogRecord", "Codec", "Table"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pipeline.dedup.band_store import BandStore
 from pipeline.dedup.bands import Member, probe
 from pipeline.dedup.exact import check_content, check_url
-from pipeline.dedup.expiry import last_seen, sweep
+from pipeline.dedup.expiry import forget, last_seen, sweep
 from pipeline.dedup.signatures import MinHashParams, fingerprint, signature
 from pipeline.models import Article
 
@@ -33,18 +34,22 @@ def test_every_kind_of_entry_older_than_the_window_is_swept() -> None:
     urls: dict[str, Any] = {}
     hashes: dict[str, Any] = {}
     buckets: dict[str, Any] = {}
+    compact = BandStore()
     for days_ago, n in ((10, 1), (3, 2)):
         then = NOW - timedelta(days=days_ago)
         check_url(article(n), urls, now=then, window=WINDOW)
         check_content(article(n), hashes, now=then, window=WINDOW)
-        probe(buckets, f"band{n}", Member(f"a{n}", float(n), PRINT), now=then, window=WINDOW)
-    probe(buckets, "shared", Member("a1", 1.0, PRINT), now=NOW - timedelta(days=10), window=WINDOW)
-    probe(buckets, "shared", Member("a2", 2.0, PRINT), now=NOW - timedelta(days=3), window=WINDOW)
+        for store in (buckets, compact):
+            probe(store, f"band{n}", Member(f"{n:016x}", float(n), PRINT), now=then, window=WINDOW)
+    for store in (buckets, compact):
+        probe(store, "shared", Member(f"{1:016x}", 1.0, PRINT), now=NOW - timedelta(days=10), window=WINDOW)
+        probe(store, "shared", Member(f"{2:016x}", 2.0, PRINT), now=NOW - timedelta(days=3), window=WINDOW)
 
-    for store in (urls, hashes, buckets):
-        assert sweep(store, list(store), now=NOW, window=WINDOW) == 1
+    for store in (urls, hashes, buckets, compact):
+        assert forget(store, now=NOW, window=WINDOW) == 1
     assert list(urls) == ["a2"] and list(hashes) == ["h2"]
     assert sorted(buckets) == ["band2", "shared"]  # a bucket goes only once its newest member is old
+    assert [k in compact for k in ("band1", "band2", "shared")] == [False, True, True]
 
 
 def test_entries_it_does_not_know_are_left_alone() -> None:

@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pipeline.dedup import Candidate, DedupConfig, Member, MinHashParams, decide, earliest_match, probe
+from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.bands import id_text, unpack
 from pipeline.dedup.messages import BandCandidate, DecideMessage
 from pipeline.dedup.pending import collect, decided
 from pipeline.dedup.signatures import band_keys, fingerprint, shingles, signature, similarity
@@ -43,21 +45,30 @@ def test_short_texts_are_one_shingle() -> None:
     assert shingles("Breaking: rates up", 5) == {b"breaking rates up"}
 
 
-def test_a_bucket_is_capped_keeps_the_earliest_and_forgets_old_entries() -> None:
-    buckets: dict[str, list[list[object]]] = {}
+def _id(n: int) -> str:
+    return f"{n:016x}"
+
+
+@pytest.mark.parametrize("store", [dict, BandStore])
+def test_a_bucket_is_capped_keeps_the_earliest_and_forgets_old_entries(store: type) -> None:
+    buckets = store()
     for i in range(5):
-        probe(buckets, "k", Member(f"a{i}", float(10 - i), "AAAA"), now=NOW, window=timedelta(days=1), cap=3)
-    assert [e[0] for e in buckets["k"]] == ["a4", "a3", "a2"]
-    later = probe(buckets, "k", Member("z", 99.0, "AAAA"), now=NOW + timedelta(days=2), window=timedelta(days=1))
-    assert later == [] and [e[0] for e in buckets["k"]] == ["z"]
+        probe(buckets, "k", Member(_id(i), float(10 - i), b"\x01" * 8), now=NOW, window=timedelta(days=1), cap=3)
+    assert [id_text(e.id) for e in unpack(buckets["k"])] == [_id(4), _id(3), _id(2)]
+    later = probe(
+        buckets, "k", Member(_id(99), 99.0, b"\x01" * 8), now=NOW + timedelta(days=2), window=timedelta(days=1)
+    )
+    assert later == [] and [id_text(e.id) for e in unpack(buckets["k"])] == [_id(99)]
+    assert len(buckets) == 1
 
 
-def test_probing_twice_adds_the_member_once() -> None:
-    buckets: dict[str, list[list[object]]] = {}
-    member = Member("a", 1.0, "AAAA")
+@pytest.mark.parametrize("store", [dict, BandStore])
+def test_probing_twice_adds_the_member_once(store: type) -> None:
+    buckets = store()
+    member = Member(_id(1), 1.0, b"\x01" * 8)
     probe(buckets, "k", member, now=NOW, window=timedelta(days=1))
     assert probe(buckets, "k", member, now=NOW, window=timedelta(days=1)) == []
-    assert len(buckets["k"]) == 1
+    assert len(unpack(buckets["k"])) == 1
 
 
 def test_earliest_match_is_ordered_so_a_pair_is_never_both_duplicates() -> None:

@@ -9,7 +9,7 @@ import orjson
 
 from pipeline.models import Article, DeadLetter
 from pipeline.stream.guard import Agent, Outbox, article_origin, handle
-from pipeline.stream.state import ChangelogRecord, Table
+from pipeline.stream.state import ChangelogRecord, Codec, Table
 from tests.dedup_corpus import make_article
 
 
@@ -105,3 +105,18 @@ def test_an_output_over_the_limit_is_a_dead_letter_not_a_refused_send() -> None:
     )
     letter = DeadLetter.model_validate_json(sent[0].value)
     assert letter.reason == "dedup failed: MessageTooLarge"
+
+
+def test_a_changelog_record_in_a_form_this_version_cannot_read_is_skipped_not_fatal() -> None:
+    table = Table("packed", codec=Codec(bytes, _strict_decode))
+    assert table.restore(0, b'"fine"', b"\x01\x02")
+    assert not table.restore(0, b'"old"', b"[1, 2, 3]")  # an earlier version's JSON value
+    assert not table.restore(0, b"not json", b"\x01\x02")
+    table.use(0)
+    assert dict(table.items()) == {"fine": b"\x01\x02"}
+
+
+def _strict_decode(value: bytes) -> bytes:
+    if value.startswith(b"["):
+        raise ValueError("not a packed value")
+    return value

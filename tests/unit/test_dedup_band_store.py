@@ -1,0 +1,91 @@
+"""The compact band store: what a dict of packed buckets holds, in fixed-width rows, an article's
+entry kept once; written to a changelog and restored; forgetting by article."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import orjson
+import pytest
+
+from pipeline.dedup import DedupConfig, DedupStores, Member, judge, probe, probes
+from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.bands import id_text, unpack
+from pipeline.stream.state import RAW, Table
+from tests.dedup_corpus import corpus, make_article
+
+NOW = datetime(2025, 5, 6, 12, tzinfo=UTC)
+WEEK = timedelta(days=7)
+
+
+def member(n: int, order: float | None = None) -> Member:
+    return Member(f"{n:016x}", float(n) if order is None else order, bytes([n % 256]) * 16)
+
+
+def test_offline_dedup_gives_the_same_verdicts_with_a_band_store_as_with_a_dict() -> None:
+    pairs, singles = corpus(8, 16)
+    articles = [a for a, _ in pairs] + singles + [c for _, c in pairs]
+    by_dict, by_store = DedupStores(buckets={}), DedupStores(buckets=BandStore())
+    verdicts = [(judge(a, by_dict, now=NOW), judge(a, by_store, now=NOW)) for a in articles]
+    assert all(a == b for a, b in verdicts)
+    assert sum(a.verdict == "near-duplicate" for a, _ in verdicts) >= 7
+    assert len(by_store.buckets) == len(by_dict.buckets)
+
+
+def test_an_article_in_many_buckets_has_its_entry_stored_once() -> None:
+    store = BandStore()
+    ((article, _),), _ = corpus(1, 0)
+    signed = probes(article, DedupConfig())
+    for key, probed in signed:
+        probe(store, key, probed, now=NOW, window=WEEK)
+    assert len(store) == len(signed) == 14
+    assert sum(map(len, store.entries.values())) == store.width
+    assert sum(map(len, store.tags.values())) == 4 * len(signed)  # one 4-byte tag and 8-byte id a bucket
+    assert all(id_text(e.id) == article.article_id for key, _ in signed for e in unpack(store[key]))
+
+
+def test_buckets_written_to_a_changelog_are_restored_as_they_were() -> None:
+    written = Table("bands", {}, BandStore, RAW)
+    written.use(2)
+    for n in range(1, 6):
+        probe(written, f"k{n % 2}", member(n), now=NOW, window=WEEK)
+    records = written.drain()
+    assert len(records) == 2 and all(r.value is not None and r.value[:2] in (b"\x02\x00", b"\x03\x00") for r in records)
+    restored = Table("bands", {}, BandStore, RAW)
+    for record in records:
+        restored.restore(record.partition, record.key, record.value)
+    restored.use(2)
+    assert {k: restored[k] for k in ("k0", "k1")} == {k: written[k] for k in ("k0", "k1")}
+    restored.restore(2, orjson.dumps("k0"), None)
+    assert "k0" not in restored and len(restored) == 1
+
+
+def test_expiry_forgets_old_articles_and_the_buckets_they_leave_empty() -> None:
+    store = BandStore()
+    probe(store, "old", member(1), now=NOW - timedelta(days=10), window=WEEK)
+    probe(store, "shared", member(1), now=NOW - timedelta(days=10), window=WEEK)
+    probe(store, "shared", member(2), now=NOW - timedelta(days=1), window=WEEK)
+    assert store.expire((NOW - WEEK).timestamp()) == 1
+    assert "old" not in store and len(store) == 1
+    assert [id_text(e.id) for e in unpack(store["shared"])] == [f"{2:016x}"]
+    assert store.expire((NOW - WEEK).timestamp()) == 0
+
+
+def test_a_bucket_the_store_cannot_hold_is_refused() -> None:
+    store = BandStore()
+    probe(store, "k", member(1), now=NOW, window=WEEK)
+    with pytest.raises(ValueError, match="packed bucket"):
+        store["j"] = orjson.dumps([["0000000000000001", 1.0, "AAAA", 2.0]])  # a bucket as JSON once was
+    with pytest.raises(ValueError, match="bytes in a store of"):
+        probe(store, "j", Member(f"{2:016x}", 2.0, b"\x00" * 32), now=NOW, window=WEEK)
+    with pytest.raises(TypeError):
+        list(store)
+
+
+def test_an_article_whose_id_is_no_stable_id_is_judged_without_bands() -> None:
+    ((original, copy),), _ = corpus(1, 0)
+    assert probes(original.model_copy(update={"article_id": "Story-1"}), DedupConfig()) == []
+    stores = DedupStores()
+    judge(original, stores, now=NOW)
+    odd = make_article("https://other.example/x", copy.text, NOW).model_copy(update={"article_id": "X"})
+    assert judge(odd, stores, now=NOW).verdict == "unique"
