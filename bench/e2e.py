@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from confluent_kafka import TopicPartition  # noqa: E402
+from confluent_kafka import Message, TopicPartition  # noqa: E402
 
 from pipeline.broker import LocalBroker  # noqa: E402
 from pipeline.cli import SEEDS  # noqa: E402
@@ -48,6 +48,7 @@ from pipeline.kafka.admin import (  # noqa: E402
     admin_client,
     delete_topics_with_prefix,
     ensure_topics,
+    high_watermark,
     metadata,
     read_partitions,
 )
@@ -107,23 +108,6 @@ def deployment(settings: Settings, fetch: int, stream: int) -> Iterator[tuple[Se
         yield settings, workers
 
 
-def topic_traffic(settings: Settings, skip: dict[str, int]) -> tuple[Counter[str], Counter[str]]:
-    """Committed records and their key + value bytes on every topic of the prefix, past the
-    offsets in skip (topic[partition] -> offset: what the warm-up wrote), by name without prefix."""
-    partitions = prefix_partitions(settings)
-    records: Counter[str] = Counter()
-    size: Counter[str] = Counter()
-    deadline = time.monotonic() + 300
-    for message in read_partitions(settings, partitions, deadline, f"e2e-count-{uuid.uuid4().hex}"):
-        topic = str(message.topic())
-        if int(message.offset() or 0) < skip.get(f"{topic}[{message.partition()}]", 0):
-            continue
-        name = topic.removeprefix(settings.topic_prefix)
-        records[name] += 1
-        size[name] += len(message.key() or b"") + len(message.value() or b"")
-    return records, size
-
-
 def prefix_partitions(settings: Settings) -> list[TopicPartition]:
     topics = metadata(admin_client(settings), settings).topics
     return [
@@ -131,16 +115,35 @@ def prefix_partitions(settings: Settings) -> list[TopicPartition]:
     ]
 
 
-def end_offsets_now(settings: Settings) -> dict[str, int]:
+def end_offsets_now(settings: Settings) -> dict[tuple[str, int], int]:
     consumer = clients.consumer(settings, f"e2e-ends-{uuid.uuid4().hex}")
+    deadline = time.monotonic() + 60
     try:
-        ends = {}
-        for tp in prefix_partitions(settings):
-            _, high = consumer.get_watermark_offsets(tp, timeout=30)
-            ends[f"{tp.topic}[{tp.partition}]"] = int(high)
-        return ends
+        return {(tp.topic, tp.partition): high_watermark(consumer, tp, deadline) for tp in prefix_partitions(settings)}
     finally:
         consumer.close()
+
+
+def written_since(
+    settings: Settings, partitions: list[TopicPartition], warm: dict[tuple[str, int], int]
+) -> Iterator[Message]:
+    """The committed records of these partitions past the offsets in warm (what the warm-up wrote)."""
+    deadline = time.monotonic() + 300
+    for message in read_partitions(settings, partitions, deadline, f"e2e-read-{uuid.uuid4().hex}"):
+        if int(message.offset() or 0) >= warm.get((str(message.topic()), int(message.partition() or 0)), 0):
+            yield message
+
+
+def topic_traffic(settings: Settings, warm: dict[tuple[str, int], int]) -> tuple[Counter[str], Counter[str]]:
+    """Records and their key + value bytes on every topic of the prefix since the warm-up, by
+    name without the prefix."""
+    records: Counter[str] = Counter()
+    size: Counter[str] = Counter()
+    for message in written_since(settings, prefix_partitions(settings), warm):
+        name = str(message.topic()).removeprefix(settings.topic_prefix)
+        records[name] += 1
+        size[name] += len(message.key() or b"") + len(message.value() or b"")
+    return records, size
 
 
 def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -> StreamRun:
@@ -166,11 +169,8 @@ def latencies(paths: list[Path], settings: Settings, rate: float) -> list[float]
         done: dict[str, float] = {}
         topics = {topology.name("captures"): sent, topology.name("enriched"): done}
         partitions = [tp for tp in prefix_partitions(settings) if tp.topic in topics]
-        deadline = time.monotonic() + 300
-        for message in read_partitions(settings, partitions, deadline, f"e2e-latency-{uuid.uuid4().hex}"):
+        for message in written_since(settings, partitions, warm):
             topic = str(message.topic())
-            if int(message.offset() or 0) < warm.get(f"{topic}[{message.partition()}]", 0):
-                continue
             stamp = message.timestamp()[1] / 1000
             if topic == topology.name("captures"):
                 sent[(message.key() or b"").decode()] = stamp

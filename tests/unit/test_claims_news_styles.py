@@ -6,34 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.claims import find_claims
 from pipeline.claims.entities import entities_of
 from pipeline.claims.sentences import split_sentences
-from pipeline.models import Article, Claim, DateStamp, stable_id
+from pipeline.models import Claim
+from tests.claims_text import claims_of as claims_in
 
 NOW = datetime(2016, 5, 2, tzinfo=UTC)
 
 
 def claims_of(text: str) -> list[Claim]:
-    article = Article(
-        article_id=stable_id("t", text),
-        trace_id="t",
-        source="t",
-        text=text,
-        content_hash=stable_id(text),
-        extractor="text-capture",
-        extracted_at=NOW,
-    )
-    stamp = DateStamp(
-        article_id=article.article_id,
-        published_at=NOW,
-        published="2016-05-02",
-        precision="day",
-        source="metadata",
-        confidence=1.0,
-        ingested_at=NOW,
-    )
-    return find_claims(article, stamp)
+    return claims_in(text, published="2016-05-02", now=NOW)
 
 
 @pytest.mark.parametrize(

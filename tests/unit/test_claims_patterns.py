@@ -6,45 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.claims import find_claims
 from pipeline.claims.speakers import SpeakerResolver
-from pipeline.models import Article, Claim, DateExpression, DateStamp, stable_id
+from pipeline.models import Claim
+from tests.claims_text import claims_of as claims_in
 
 NOW = datetime(2024, 3, 4, tzinfo=UTC)
 
 
 def claims_of(text: str, dates: dict[str, str] | None = None) -> list[Claim]:
-    article = Article(
-        article_id=stable_id("p", text),
-        trace_id="t",
-        source="t",
-        text=text,
-        content_hash=stable_id(text),
-        extractor="text-capture",
-        extracted_at=NOW,
-    )
-    expressions = tuple(
-        DateExpression(
-            text=phrase,
-            start=text.index(phrase),
-            end=text.index(phrase) + len(phrase),
-            value=value,
-            precision="day",
-            relative=True,
-        )
-        for phrase, value in (dates or {}).items()
-    )
-    stamp = DateStamp(
-        article_id=article.article_id,
-        published_at=NOW,
-        published="2024-03-04",
-        precision="day",
-        source="metadata",
-        confidence=1.0,
-        ingested_at=NOW,
-        expressions=expressions,
-    )
-    return find_claims(article, stamp)
+    return claims_in(text, published="2024-03-04", now=NOW, dates=dates)
 
 
 def one(text: str, cue: str, dates: dict[str, str] | None = None) -> Claim:

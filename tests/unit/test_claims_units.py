@@ -6,45 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.claims import find_claims, split_sentences
+from pipeline.claims import split_sentences
 from pipeline.claims.modality import modality_of, polarity_of
 from pipeline.claims.speakers import SpeakerResolver
-from pipeline.models import Article, Claim, DateExpression, DateStamp
+from pipeline.models import Claim
+from tests.claims_text import claims_of as claims_in
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 
 
 def claims_of(text: str, published: str | None = "2025-05-06", dates: dict[str, str] | None = None) -> list[Claim]:
-    article = Article(
-        article_id="a1",
-        trace_id="t1",
-        source="test",
-        text=text,
-        content_hash="h1",
-        extractor="text-capture",
-        extracted_at=NOW,
-    )
-    expressions = tuple(
-        DateExpression(
-            text=phrase,
-            start=text.find(phrase),
-            end=text.find(phrase) + len(phrase),
-            value=value,
-            precision="day" if len(value) == 10 else "month",
-            relative=True,
-        )
-        for phrase, value in (dates or {}).items()
-    )
-    stamp = DateStamp(
-        article_id="a1",
-        published=published,
-        precision="day" if published else None,
-        source="byline" if published else "unknown",
-        confidence=1.0 if published else 0.0,
-        ingested_at=NOW,
-        expressions=expressions,
-    )
-    return find_claims(article, stamp)
+    return claims_in(text, published=published, now=NOW, dates=dates)
 
 
 def only(claims: list[Claim], cue: str) -> Claim:
