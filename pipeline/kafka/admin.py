@@ -26,7 +26,9 @@ _NOT_READY = {
     KafkaError._UNKNOWN_TOPIC,
 }
 _NO_ANSWER = {KafkaError._TRANSPORT, KafkaError._TIMED_OUT, KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION}
-WATERMARK_TRY_S = 5.0  # one watermark query; a slower answer is asked again, the caller beating meanwhile
+WATERMARK_TRY_S = 5.0
+# a transaction's markers follow its commit within milliseconds; one open longer is a departed producer's
+OPEN_TRANSACTION_WAIT_S = 5.0  # one watermark query; a slower answer is asked again, the caller beating meanwhile
 
 
 def metadata(client: AdminClient | Consumer, settings: Settings, topic: str | None = None) -> ClusterMetadata:
@@ -129,8 +131,9 @@ def read_to_end(
     topic read back at start-up); after give_up_s, when given, stops short with a warning."""
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
-        metadata(consumer, settings, topic)
-        ends = {(topic, tp.partition): tp.offset for tp in end_offsets(consumer, topic, timeout_s) if tp.offset > 0}
+        partitions = sorted(metadata(consumer, settings, topic).topics[topic].partitions)
+        wanted = [TopicPartition(topic, partition) for partition in partitions]
+        ends = log_ends(settings, group, wanted, time.monotonic() + timeout_s)
         deadline = time.monotonic() + give_up_s if give_up_s is not None else float("inf")
         try:
             yield from _read_until(consumer, ends, deadline)
@@ -148,15 +151,31 @@ def read_partitions(
     on_poll: Callable[[], None] = lambda: None,
 ) -> Iterator[Message]:
     """Every committed record of these partitions, from their start to their end as it is now,
-    including whatever transaction is still open there: a read_committed reader stops at the
-    first open one, so this waits until it commits or aborts. TimeoutError past deadline (a
-    ``time.monotonic()``)."""
+    including a transaction still open there that ends soon (see :func:`_read_until`).
+    TimeoutError past deadline (a ``time.monotonic()``)."""
     consumer = clients.consumer(settings, group, **{"enable.partition.eof": True})
     try:
-        highs = {(str(t.topic), int(t.partition)): high_watermark(consumer, t, deadline, on_poll) for t in partitions}
-        yield from _read_until(consumer, {where: high for where, high in highs.items() if high > 0}, deadline, on_poll)
+        yield from _read_until(consumer, log_ends(settings, group, partitions, deadline, on_poll), deadline, on_poll)
     finally:
         consumer.close()
+
+
+def log_ends(
+    settings: Settings,
+    group: str,
+    partitions: list[TopicPartition],
+    deadline: float,
+    on_poll: Callable[[], None] = lambda: None,
+) -> dict[tuple[str, int], int]:
+    """Where each non-empty partition's log ends now, open transactions included. A read_committed
+    client is told the last stable offset instead, which stops before a transaction whose commit
+    has returned to its producer while the broker is still writing its markers."""
+    asker = clients.consumer(settings, group, **{"isolation.level": "read_uncommitted"})
+    try:
+        highs = {(str(t.topic), int(t.partition)): high_watermark(asker, t, deadline, on_poll) for t in partitions}
+    finally:
+        asker.close()
+    return {where: high for where, high in highs.items() if high > 0}
 
 
 def _read_until(
@@ -166,19 +185,30 @@ def _read_until(
     on_poll: Callable[[], None] = lambda: None,
 ) -> Iterator[Message]:
     """Read each partition of ends from its start until it reaches its end offset (what is left
-    in ends when it raises TimeoutError past deadline)."""
+    in ends when it raises TimeoutError past deadline). A read_committed reader stops before an
+    open transaction: one that ends within OPEN_TRANSACTION_WAIT_S is read as it ended; one still
+    open then (its producer gone: it is aborted when its transaction times out) is left out."""
     consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in ends])
+    stopped: dict[tuple[str, int], float] = {}  # partitions at an open transaction, since when
     while ends:
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > deadline:
             raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
+        for where in [w for w, since in stopped.items() if now - since > OPEN_TRANSACTION_WAIT_S and w in ends]:
+            log.warning("an open transaction left out of a read", partition=f"{where[0]}[{where[1]}]", end=ends[where])
+            del ends[where], stopped[where]
         message = consumer.poll(0.5)
         on_poll()
         if message is None:
             continue
+        where = (str(message.topic()), int(message.partition() or 0))
         error = message.error()
         if error is None:
+            stopped.pop(where, None)
             yield message
-        elif error.code() == KafkaError._PARTITION_EOF:
-            where = (str(message.topic()), int(message.partition() or 0))
-            if where in ends and int(message.offset() or 0) >= ends[where]:
+        elif error.code() == KafkaError._PARTITION_EOF and where in ends:
+            if int(message.offset() or 0) >= ends[where]:
                 del ends[where]
+                stopped.pop(where, None)
+            else:
+                stopped.setdefault(where, time.monotonic())

@@ -20,18 +20,21 @@ import os
 import signal
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from confluent_kafka import KafkaException, TopicPartition
 
 from pipeline.broker import LocalBroker
 from pipeline.config import Settings
 from pipeline.fetch.worker import GROUP as FETCH_GROUP
-from pipeline.kafka.admin import ensure_topics
-from pipeline.kafka.transactions import FATAL_EXIT_CODE
+from pipeline.kafka import clients
+from pipeline.kafka.admin import ensure_topics, read_partitions
+from pipeline.kafka.transactions import FATAL_EXIT_CODE, Batch, Committer, Record
 from pipeline.models import FetchRequest
 from pipeline.replay import ReplaySummary, replay
 from pipeline.runner import Workers, running_workers
@@ -268,3 +271,52 @@ def test_broker_stopped_and_started_again_15_s_later(
         own_broker.start()
 
     check(replay_through_outage(outage_settings, tmp_path, held_site, restart), "broker stopped, started 15 s later")
+
+
+def test_partitions_taken_away_while_their_commit_is_under_way_wait_for_it_to_end(
+    outage_settings: Settings, own_broker: LocalBroker
+) -> None:
+    """A commit that timed out while the broker was frozen goes on in the background; partitions
+    revoked meanwhile must not reach their next owner (which restores tables from the changelog as
+    it ends then) before it has ended, or the commit adds records past that end while its offsets
+    say they were handled. Read right after, the broker may still be writing the commit's markers,
+    so a read_committed client is told the changelog ends before them: the restore must read on."""
+    topology = Topology.from_settings(outage_settings)
+    source, changelog = topology.name("articles"), topology.name("unique")
+    feeder = clients.producer(outage_settings)
+    feeder.produce(source, key=b"k", value=b"{}", partition=0)
+    assert feeder.flush(30) == 0
+    group = f"{outage_settings.topic_prefix}commit-under-way"
+    consumer = clients.consumer(outage_settings, group)
+    consumer.subscribe([source])
+    wait_for(lambda: consumer.poll(0.2) is not None or bool(consumer.assignment()), timeout_s=60, what="an assignment")
+    producer = clients.producer(outage_settings, **{"transactional.id": f"{group}-{uuid.uuid4().hex}"})
+    producer.init_transactions(60)
+    committer = Committer(producer, consumer, topology)
+    committer.give_up_s = STALL_AFTER_S
+    where = (source, 0)
+    records = [Record(changelog, f"key-{i}".encode(), b"x" * 2000, 0) for i in range(200)]
+    committer.batch = Batch(outputs={}, offsets={where: 1}, records={where: records})
+    pid = own_broker.pid()
+    assert pid is not None
+    try:
+        producer.begin_transaction()
+        committer.phase = "open"
+        committer._produce(committer.batch)
+        metadata = consumer.consumer_group_metadata()
+        producer.send_offsets_to_transaction([TopicPartition(source, 0, 1)], metadata, 30)
+        committer.phase, committer.sent = "committing", True
+        os.kill(pid, signal.SIGSTOP)
+        with pytest.raises(KafkaException) as timed_out:
+            producer.commit_transaction(2.0)
+        assert timed_out.value.args[0].retriable(), timed_out.value
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    committer.drop([where])  # as a rebalance taking the partition away calls it
+    assert (committer.phase, committer.batch) == ("idle", None)
+    restored = list(read_partitions(outage_settings, [TopicPartition(changelog, 0)], time.monotonic() + 30, group))
+    ends = consumer.get_watermark_offsets(TopicPartition(changelog, 0), timeout=10)
+    assert len(restored) == len(records), f"{len(restored)} records read back; changelog watermarks {ends}"
+    [offset] = consumer.committed([TopicPartition(source, 0)], timeout=30)
+    assert offset.offset == 1
+    consumer.close()
