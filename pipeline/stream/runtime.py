@@ -160,7 +160,12 @@ class StreamLoop:
                 batch.offsets[where] = int(tp.offset)
 
     def _commit(self, batch: Batch | None) -> None:
-        offsets = dict(batch.offsets) if batch is not None else dict(self.committer.batch.offsets)  # type: ignore[union-attr]
+        """Commit batch, or the held one when batch is None; a rebalance served while a batch was
+        held may have ended its transaction already (``Committer.drop``), leaving none to commit."""
+        held = batch if batch is not None else self.committer.batch
+        if held is None:
+            return
+        offsets = dict(held.offsets)
         self.committer.commit(lambda: batch)
         if self.committer.batch is None:
             self.committed.update(offsets)
