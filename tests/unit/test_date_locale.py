@@ -14,6 +14,10 @@ from pipeline.datestamp.locale import date_order
         (None, "https://example.de/a", "DMY"),
         (None, None, "MDY"),
         ("en", "https://example.ph/a", "MDY"),
+        ("en", "https://portal.example.com/en-gb/news/a", "DMY"),
+        (None, "https://portal.example.com/en-us/news/a", "MDY"),
+        ("en", "https://example.com/news/en-gb-guide", "MDY"),
+        ("en-US", "https://portal.example.com/en-gb/news/a", "MDY"),
     ],
 )
 def test_date_order(language: str | None, url: str | None, order: str) -> None:
