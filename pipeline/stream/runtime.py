@@ -6,8 +6,9 @@ what the batch sent, the changelog records of the table keys it wrote and the ba
 offsets are committed in one transaction (``kafka.transactions``), the offsets with the
 consumer's group metadata, so a worker fenced by a rebalance cannot commit. Readers are
 read_committed. So a worker killed anywhere leaves either all of a batch or none of it, and the
-next owner of its partitions, restoring their tables from the changelogs (after any transaction
-left open there has ended), handles the rest exactly once.
+next owner of its partitions, restoring their tables from the changelogs to where their logs end
+(a transaction whose markers the broker is still writing read as committed; one left open by a
+worker that is gone left out, as the broker aborts it), handles the rest exactly once.
 
 A commit that fails while the broker is away is held and retried, or redone in a new
 transaction, with consumption paused meanwhile; only a fatal error (the producer fenced) or a
