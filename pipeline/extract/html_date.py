@@ -68,6 +68,28 @@ def _text_of(element: HtmlElement, chars: int) -> str:
     return " ".join(" ".join(parts).split())
 
 
+def _visible_backwards(element: HtmlElement) -> Iterator[str]:
+    """An element's visible text from its end backwards, lazily (its tail excluded)."""
+    if isinstance(element.tag, str) and element.tag not in _SILENT:
+        for child in reversed(element):
+            yield child.tail or ""
+            yield from _visible_backwards(child)
+        yield element.text or ""
+
+
+def _end_of(element: HtmlElement, chars: int) -> str:
+    """The end of ``_text_of(element)``, at least ``chars`` characters of it when it has them: read
+    from the end, so a large block above the headline (a header with its menus) is not walked whole."""
+    parts, size = [], 0
+    for text in itertools.chain([element.tail or ""], _visible_backwards(element)):
+        if text.strip():
+            parts.append(text)
+            size += len(" ".join(text.split())) + 1
+            if size > chars:
+                break
+    return " ".join(" ".join(parts[::-1]).split())
+
+
 def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
     """The text beside the headline in document order, out to about ``chars`` characters: its
     siblings first, then its ancestors' siblings."""
@@ -75,8 +97,8 @@ def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
     node, size = headline, 0
     while node is not None and size < chars:
         for sibling in node.itersiblings(preceding=preceding):
-            # Text above the headline is read from its end: a long block is taken whole.
-            parts.append(_text_of(sibling, 10**9 if preceding else chars - size))
+            # Text above the headline is read from its end: a long block ends the reading.
+            parts.append(_end_of(sibling, chars) if preceding else _text_of(sibling, chars - size))
             size += len(parts[-1])
             if size >= chars:
                 break

@@ -144,3 +144,16 @@ def test_htmldate_ranks_after_the_byline() -> None:
     )
     result = stamp(with_byline, ingested_at=NOW)
     assert (result.published, result.source) == ("2024-03-04", "byline")
+
+
+def test_a_date_just_above_the_headline_is_read_past_a_large_menu_before_it() -> None:
+    menu = "<div class='menu'>" + "".join(f"<ul><li><a href='/s{i}'>Section {i}</a></li></ul>" for i in range(400))
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>River ferry returns</title></head><body>'
+        f"{menu}<p>Valley Courier</p></div>"
+        f"<article><div><span>News</span> <span>March 4, 2024</span></div><h1>River ferry returns</h1>{BODY}"
+        "</article></body></html>"
+    )
+    hints = [(h.source, h.text, h.role) for h in extracted(html).date_hints]
+    assert ("byline", "March 4, 2024", "published") in hints
+    assert stamped(html).published == "2024-03-04"
