@@ -26,9 +26,9 @@ _NOT_READY = {
     KafkaError._UNKNOWN_TOPIC,
 }
 _NO_ANSWER = {KafkaError._TRANSPORT, KafkaError._TIMED_OUT, KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION}
-WATERMARK_TRY_S = 5.0
+WATERMARK_TRY_S = 5.0  # one watermark query; a slower answer is asked again, the caller beating meanwhile
 # a transaction's markers follow its commit within milliseconds; one open longer is a departed producer's
-OPEN_TRANSACTION_WAIT_S = 5.0  # one watermark query; a slower answer is asked again, the caller beating meanwhile
+OPEN_TRANSACTION_WAIT_S = 5.0
 
 
 def metadata(client: AdminClient | Consumer, settings: Settings, topic: str | None = None) -> ClusterMetadata:
@@ -194,7 +194,7 @@ def _read_until(
         now = time.monotonic()
         if now > deadline:
             raise TimeoutError(f"partitions not read to their end: {sorted(ends)}")
-        for where in [w for w, since in stopped.items() if now - since > OPEN_TRANSACTION_WAIT_S and w in ends]:
+        for where in [w for w, since in stopped.items() if now - since > OPEN_TRANSACTION_WAIT_S]:
             log.warning("an open transaction left out of a read", partition=f"{where[0]}[{where[1]}]", end=ends[where])
             del ends[where], stopped[where]
         message = consumer.poll(0.5)
