@@ -68,6 +68,11 @@ class Attribution:
 _ACCORDING = "according to"
 _PARTICIPLES = frozenset(PARTICIPLE_CUES)
 _CUE_LEAD = re.compile(r"\b(?:" + "|".join(lead.replace(" ", r"\s+") for lead in CUE_PHRASE_LEADS) + r")\s+to\s+$")
+# A form of "be" before a participle cue makes it the finite verb: "is saying", "isn’t saying", "’s claiming".
+_PROGRESSIVE = re.compile(
+    r"(?:\b(?:is|are|was|were|been)|[’'](?:s|re))(?:n[’']t|\s+not)?"
+    r"(?:\s+(?:also|now|still|already|reportedly|again|just|repeatedly|publicly|openly|[a-z]+ly))?\s+$"
+)
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
@@ -82,13 +87,15 @@ _AUX_TAIL = re.compile(
 )
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
-    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|his|her|their|its)\s"
+    r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|which|his|her|their|its)\s"
     r"(?:[^,]|,[”\"’']){1,150}(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?|\d{1,3}|"
     r"(?!and\b|but\b|or\b|which\b|that\b)(?:[a-z][\w-]*\s){1,4}(?:of|at|for|to|in)\s[^,]{1,120}|"
     r"(?:himself|herself|themselves|itself|[a-z]+ing|during|in|at|after|before|on|with|despite|from|like|of|"
     r"speaking|along\s+with)\s[^,]{1,120}(?:,\s[A-Z][\w.]{1,20})?|"
     r"(?:[A-Z][\w.'’-]*\s+){1,4}[a-z]+\s(?:of|for|at|to|from)\s[^,]{1,80}|"
-    r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.-]*[’']s?\s+(?:[a-z][\w-]*\s*){1,5}|[RDI]-[A-Z][\w.]*),[”\"]?$"
+    r"(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.-]*[’']s?\s+(?:[a-z][\w-]*\s*){1,5}|[RDI]-[A-Z][\w.]*|"
+    r"(?:Democrat|Republican|Independent|[A-Z][a-z]+(?:man|woman))\s(?:of|from)\s[A-Z][^,]{1,40}|"
+    r"(?:[a-z][\w-]*\s){1,4}(?:" + "|".join(sorted(PERSON_HEADS)) + r")),[”\"]?$"
 )
 # "Rep. Jane Roe (D-Ore.) said": the party and state between name and cue.
 _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
@@ -131,9 +138,11 @@ _ADJUNCT_REST = re.compile(
 # "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
 _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
-_INFINITIVE_CUES = frozenset({"promised", "promises", "vowed", "vows", "pledged", "pledges", "threatened"})
+_INFINITIVE_CUES = frozenset(
+    {"promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
+)
 # What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
-_OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "revealed", "reveals"})
+_OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "announcing", "revealed", "reveals", "revealing"})
 _OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
 _QUESTION_CUES = frozenset({"asked", "asks", "asking"})
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
@@ -149,6 +158,8 @@ _FINITE_HINT = re.compile(
     r"left|felt|became|began|kept|held|brought|ran|won|lost|paid|met|sent|built|spent|led|fell|stood|wrote|"
     r"rose|grew|chose|drew|broke|spoke|sold|put|set|cut|let|hit|hurt|cost|quit|needs|wants|thinks|knows)\b"
 )
+# A third-person present verb after "it": "said it means", not "said it hours later".
+_PRESENT = re.compile(r"(?!(?:hours|days|weeks|months|years|times|was|is|has|does)$)[a-z]{2,}[^s\W]s$")
 _CONTRACTION = re.compile(r"[’'](?:s|d|ll|re|ve|m)$")
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "they", "it", "we", "i", "there", "you", "this", "that"})
 # After "X, SPEAKER said": a comma and the rest of the clause it interrupts.
@@ -169,13 +180,13 @@ _DESCRIBED_SOURCE = re.compile(
 )
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
-_RELATIVE_WHO = re.compile(r",\s+(who)$")
+_RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
 _QUOTE_REACH = 1500
 _REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
 # Cues whose object (the one told) comes before the content.
-_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking"})
+_OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking", "warned", "warns", "warning"})
 
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
@@ -198,7 +209,11 @@ class _Finder:
             lead = _CUE_LEAD.search(self.s, max(0, word.start() - 24), word.start())
             match = _Span(lead.start() if lead else word.start(), word.end())
             cue = " ".join(self.s[match.start : match.end].lower().split())
-            if cue == _ACCORDING:
+            progressive = _PROGRESSIVE.search(self.s, max(0, word.start() - 32), word.start())
+            if cue in _PARTICIPLES and progressive is not None:  # "The ministry is saying that ..."
+                match = _Span(progressive.start(), word.end())
+                attribution = self._finite(match, " ".join(self.s[match.start : match.end].lower().split()))
+            elif cue == _ACCORDING:
                 attribution = self._source(match)
             elif cue in _PARTICIPLES:
                 attribution = self._participle(match, cue, found)
@@ -280,6 +295,8 @@ class _Finder:
                 break
             via = (*via, aside.group(1).strip()) if aside.group(1) else via
             trimmed = trimmed[: aside.start()]
+        if trimmed is not clause:  # "Rep. Jo Roe (D-Ore.), chair of the committee, said"
+            trimmed = _cut_tail(_PARENTHESIS, trimmed)
         clause = trimmed.rstrip(",") if interjected and trimmed is clause else trimmed
         closed = clause + ("," if trimmed is not clause else "")
         appositive = _tail(_APPOSITIVE_NAME, closed[:-1]) if closed.endswith(",") else None
@@ -543,8 +560,8 @@ def _bare_clause(rest: str, cue: str) -> bool:
     words = rest.split()
     first = words[0].lower().strip('“"') if words else ""
     stop = _TOLD_STOP if cue in _OBJECT_CUES else BARE_CLAUSE_STOP
-    if first in ("it", "this") and len(words) >= 3 and _FINITE_HINT.match(words[1]):
-        return True  # "said it was over"
+    if first in ("it", "this") and len(words) >= 3 and (_FINITE_HINT.match(words[1]) or _PRESENT.match(words[1])):
+        return True  # "said it was over", "said it means"
     return len(words) >= 3 and first not in stop
 
 

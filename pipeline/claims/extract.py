@@ -18,7 +18,7 @@ from pipeline.models import Article, Claim, DateStamp, Precision, Speaker, stabl
 
 # News gives the date of a statement once and carries it over the next sentences.
 CARRY_SENTENCES = 2
-MIN_CONTENT_WORDS = 3
+MIN_CONTENT_WORDS = 2
 
 _LEADING_THAT = re.compile(r"^that\s+")
 _DOTTED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$")

@@ -141,12 +141,15 @@ PARTICIPLE_CUES = (
 CUE_PHRASE_LEADS = ("appeared", "appears", "seemed", "seems", "went on", "goes on", "go on", "proceeded")
 
 # Cues whose complement may be a bare clause ("he said the talks failed"), without "that".
-BARE_CLAUSE_CUES = frozenset({"said", "says", "told", "tells", "stated", "added", "claimed", "insisted", "warned"})
+BARE_CLAUSE_CUES = frozenset(
+    {"said", "says", "saying", "told", "tells", "telling", "stated", "added", "claimed", "insisted", "warned"}
+)
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
     """say argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
-    announced revealed confirmed""".split()
+    announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
+    admitting predicting confirming reporting stating""".split()
 )
 
 # After a bare-clause cue, these first words mean an object or an adjunct, not a reported clause.

@@ -41,7 +41,7 @@ _DENIAL_CUES = frozenset({"denied", "denies", "deny", "denying"})
 
 def modality_of(content: str, cue: str = "") -> Modality:
     """The modality of ``content``; a denial cue ("denied that ...") negates whatever it reports."""
-    if cue in _DENIAL_CUES or _NEGATION.search(content):
+    if cue.rsplit(" ", 1)[-1] in _DENIAL_CUES or _NEGATION.search(content):
         return "negated"
     if _HEDGE_MODALS.search(content) or _HEDGE.search(content):
         return "hedged"

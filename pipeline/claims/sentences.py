@@ -29,7 +29,7 @@ class Sentence:
 
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)|\n")
-_NEXT_WORD = re.compile(r"\s*([\"“‘(\[]?)(\S*)")
+_NEXT_WORD = re.compile(r"\s*((?:''|[\"“‘(\[])?)(\S*)")  # an archive's two apostrophes open a quote too
 _QUOTE_PAIR = re.compile(r"“[^”\n]{0,1200}”|\"[^\"\n]{0,1200}\"|''(?:(?!'')[^\n]){0,1200}''")
 
 

@@ -75,7 +75,7 @@ def _name_in(tokens: list[str]) -> list[str]:
     run: list[str] = []
     for token in reversed(tokens):
         lowered = token.lower()
-        if _descriptor(token) or lowered in CLAUSE_OPENERS or not _NAME_WORD.match(token):
+        if _descriptor(token) or lowered in CLAUSE_OPENERS or lowered in DETERMINERS or not _NAME_WORD.match(token):
             break
         if lowered in NON_PERSON_WORDS or lowered in GOVERNMENT_NAMES:
             return []
@@ -118,7 +118,8 @@ def _split_name(words: list[str]) -> tuple[list[str], list[str]]:
         base = base_word(word)
         lowered = base.lower()
         connector = lowered in {"of", "for"} and begin < end and begin > 1 and is_capitalised(words[begin - 2])
-        if not (is_capitalised(base) or connector) or _descriptor(base):
+        after_address = begin > 1 and base_word(words[begin - 2]).lower() in HONORIFICS  # "Mr. King"
+        if not (is_capitalised(base) or connector) or (_descriptor(base) and not after_address):
             break
         if is_possessive(word) and begin < end:
             break  # a possessive ("Korea’s") starts the phrase, it is not part of the name

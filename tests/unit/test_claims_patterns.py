@@ -265,3 +265,99 @@ def test_questions_announcements_and_loose_sources(text: str, cue: str, speaker:
     claim = one(text, cue)
     assert speaker in claim.speaker.name
     assert claim.text.startswith(content)
+
+
+# --- progressive cues, clauses after "it", asides, archive quotes, "Mr." before a title word ----
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("The Transit League is saying that the depot will close in May.", "is saying", "the depot will close"),
+        ("Lena Ortiz is telling the council that the depot will close.", "is telling", "the depot will close"),
+        ("Lena Ortiz is warning riders that the depot will close.", "is warning", "the depot will close"),
+        ("Lena Ortiz isn’t saying whether the depot will close.", "isn’t saying", "whether the depot"),
+        ("Lena Ortiz met riders. She’s claiming that the depot will close.", "’s claiming", "the depot will close"),
+    ],
+)
+def test_a_participle_after_a_form_of_be_is_the_finite_cue(text: str, cue: str, content: str) -> None:
+    claim = one(text, cue)
+    assert ("Lena Ortiz" in claim.speaker.name) or ("Transit League" in claim.speaker.name)
+    assert claim.text.startswith(content)
+
+
+def test_a_participle_after_a_comma_still_hangs_on_the_subject() -> None:
+    claim = one("Lena Ortiz opened the meeting, saying the depot would close.", "saying")
+    assert claim.speaker.name == "Lena Ortiz"
+
+
+def test_is_denying_negates_what_it_reports() -> None:
+    claim = one("Lena Ortiz is denying that the depot will close.", "is denying")
+    assert claim.modality == "negated"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("The Transit League said it believes the depot will close.", "it believes the depot will close"),
+        ("Lena Ortiz says it means the depot will close in May.", "it means the depot will close in May"),
+    ],
+)
+def test_a_bare_clause_with_it_and_a_present_verb(text: str, content: str) -> None:
+    assert one(text, text.split(" it ")[0].rsplit(" ", 1)[-1]).text == content
+
+
+def test_it_before_a_plural_of_time_is_no_clause() -> None:
+    assert claims_of("Lena Ortiz said it hours before the vote.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Senator Lena Ortiz, Democrat of Oregon, said the depot would close in May.", "Lena Ortiz"),
+        (
+            "Representative Ivo Brandt, Republican of Maine, told reporters that the depot would close in May.",
+            "Ivo Brandt",
+        ),
+        ("Ivo Brandt, deputy harbour security advisor, said the depot would close in May.", "Ivo Brandt"),
+        (
+            "Ivo Brandt, president of the Harbour Federation of Pilots, which represents ferry crews, said the "
+            "depot would close in May.",
+            "Ivo Brandt",
+        ),
+        ("Rep. Lena Ortiz (D-Ore.), chair of the transit committee, said the depot would close in May.", "Lena Ortiz"),
+    ],
+)
+def test_more_asides_between_speaker_and_cue(text: str, speaker: str) -> None:
+    found = claims_of(text)
+    assert [c.speaker.name for c in found] == [speaker], [(c.speaker.name, c.text) for c in found]
+    assert found[0].text.startswith("the depot would close")
+
+
+def test_riders_who_said_speak_for_the_riders() -> None:
+    claim = one("The survey found 40 percent of riders who said the depot should stay open.", "said")
+    assert "riders" in claim.speaker.name
+    assert claim.text.startswith("the depot should stay open")
+
+
+def test_a_quotation_in_two_apostrophes_after_another_sentence_is_its_own() -> None:
+    text = (
+        "Lena Ortiz said: “Will the depot close before the vote?” ''We need the money to pay the drivers,'' "
+        "Mr. Brandt said."
+    )
+    brandt = [c for c in claims_of(text) if c.speaker_phrase == "Mr. Brandt"]
+    assert [c.text for c in brandt] == ["We need the money to pay the drivers"]
+
+
+def test_mr_before_a_title_word_is_a_surname() -> None:
+    claim = one("''The depot will stay open,'' Mr. King said.", "said")
+    assert (claim.speaker.name, claim.speaker.kind) == ("King", "person")
+
+
+def test_a_determiner_is_no_first_name() -> None:
+    text = "The Brandt family runs the ferry. In a letter, Brandt said the depot would close in May."
+    assert one(text, "said").speaker.name == "Brandt"
+
+
+def test_a_two_word_quotation_is_a_claim() -> None:
+    assert one("“It’s doable,” Lena Ortiz told the council.", "told").text == "It’s doable"
