@@ -121,7 +121,8 @@ _THAT = re.compile(
 _QUOTE_OPEN = re.compile(r"\s*[,:]?\s*(''|[“\"])")
 _TERMINAL = re.compile(r"\s*[.!?]?(?:''|[\"”’])?\s*$")
 _BOUNDARY_END = re.compile(r"(?:,\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}|[?!](?:''|[\"”’'])(?:\s?[\"”’']){0,2}|\s[—–])$")
-_PARTICIPLE_LEAD = re.compile(r"(?:,(?:''|[\"”’])?|\s[–—])\s+$")
+# ", saying that ..." and "... by saying that ...": a participle whose subject is the clause's.
+_PARTICIPLE_LEAD = re.compile(r"(?:,(?:''|[\"”’])?|\s[–—]|\s(?:by|while|after|before|when))\s+$")
 _CITING = re.compile(r"\s*,\s+citing\s+([^,.;]+)")
 _PASSIVE_LEAD = re.compile(r",\s+as\s+$")
 _PASSIVE_BY = re.compile(r"\s+by\s+([^,.;!?]+)")

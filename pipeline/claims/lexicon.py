@@ -212,7 +212,8 @@ ROLE_WORDS = frozenset(
     attorney attorneys aide spokesmen spokeswomen congressman congresswoman businessman businesswoman
     chair economist economists strategist strategists pollster pollsters many some several most few
     retired elected unnamed longtime veteran public local federal political republican democratic
-    conservative liberal independent second third fourth fifth one two three four five law""".split()
+    conservative liberal independent second third fourth fifth one two three four five law person man woman
+    user users""".split()
 )
 
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
@@ -229,7 +230,7 @@ PERSON_HEADS = frozenset(
     chairman chairwoman head founder executive ceo researcher researchers scientist scientists professor
     observer observers investigator investigators prosecutor prosecutors judge officer officers representative
     representatives candidate nominee attorney people critics supporters voters residents members staff
-    congressman congresswoman spokesmen spokeswomen chief""".split()
+    congressman congresswoman spokesmen spokeswomen chief person man woman user users""".split()
 )
 
 # Lower-case word endings of person nouns and of the adjectives before them ("pollster", "strategist",

@@ -361,3 +361,15 @@ def test_a_determiner_is_no_first_name() -> None:
 
 def test_a_two_word_quotation_is_a_claim() -> None:
     assert one("“It’s doable,” Lena Ortiz told the council.", "told").text == "It’s doable"
+
+
+def test_a_participle_after_by_or_while_hangs_on_the_subject() -> None:
+    claim = one("Ivo Brandt answered the critics by saying that the depot would stay open.", "saying")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text.startswith("the depot would stay open")
+
+
+def test_one_person_after_a_quotation_is_the_speaker() -> None:
+    text = "“The depot must stay open for the night shift!” one person tweeted."
+    claim = one(text, "tweeted")
+    assert (claim.speaker.name, claim.text) == ("one person", "The depot must stay open for the night shift")
