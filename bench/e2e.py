@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/e2e.py CORPUS... [--workers 1x1 --workers 2x1] [--
 
 For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
 
-- ``process``: the corpus through the offline chain in this process, after a warm-up on the seeds:
+- ``process``: the corpus through the offline chain in this process, after the fetch worker's
+  warm-up (``pipeline.extract.warm_up``) and one on the seeds:
   wall seconds and this process's CPU seconds (``time.process_time``);
 - the stream, once per ``--workers FxS`` (F fetch workers, S stream workers, the local runner's
   processes on a fresh topic prefix, warmed up by replaying the seeds): the corpus replayed as fast
@@ -43,6 +44,7 @@ from pipeline.broker import LocalBroker  # noqa: E402
 from pipeline.cli import SEEDS  # noqa: E402
 from pipeline.codec import decode  # noqa: E402
 from pipeline.config import Settings  # noqa: E402
+from pipeline.extract import warm_up  # noqa: E402
 from pipeline.kafka import clients  # noqa: E402
 from pipeline.kafka.admin import (  # noqa: E402
     admin_client,
@@ -88,6 +90,7 @@ def worker_cpu(workers: Workers) -> dict[str, float]:
 
 
 def run_process(paths: list[Path], settings: Settings) -> tuple[float, float, int]:
+    warm_up()  # what a fetch worker loads when it starts, before it reads anything
     list(process_paths([SEEDS], settings))  # imports and first-call costs out of the figure
     wall, cpu = time.perf_counter(), time.process_time()
     documents = sum(1 for _ in process_paths(paths, settings))

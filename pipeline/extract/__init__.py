@@ -6,6 +6,7 @@ import dataclasses
 import re
 from datetime import datetime
 
+from pipeline.extract import html_date, language
 from pipeline.extract.boilerplate import BoilerplateMemory, site_named, site_of
 from pipeline.extract.document import ExtractedText, ExtractError
 from pipeline.extract.html import extract_html
@@ -18,6 +19,13 @@ BINARY_SAMPLE_CHARS = 4096
 BINARY_MAGIC = ("%PDF-", "PK\x03\x04", "\x89PNG", "GIF8", "\xff\xd8\xff")
 _ODD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+
+
+def warm_up() -> None:
+    """Load now what extraction loads on the first page that needs it (the language model,
+    dateparser's locales behind htmldate): that page would otherwise stall its worker for seconds."""
+    language.warm_up()
+    html_date.warm_up()
 
 
 def looks_like_html(body: str) -> bool:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml import etree  # type: ignore[import-untyped]
-from lxml.html import HtmlElement  # type: ignore[import-untyped]
+from lxml.html import HtmlElement, fromstring  # type: ignore[import-untyped]
 
 from pipeline.datestamp.expressions import DateOrder, find_date_expressions
 from pipeline.datestamp.locale import date_order
@@ -146,6 +146,16 @@ def headline_hints(tree: HtmlElement, language: str | None, url: str | None) -> 
     for text, update in shown:
         hints.setdefault(update, DateHint(text=text, source="byline", role="modified" if update else "published"))
     return list(hints.values())
+
+
+# A page whose only date is in words of another language: htmldate hands it to dateparser, which
+# loads its locales then (seconds, once per process).
+_WARM_UP_PAGE = "<html><body><p>Publié le mardi 3 avril de l'an 2020</p></body></html>"
+
+
+def warm_up() -> None:
+    """Load what htmldate loads on the first page it reads a date in words from."""
+    htmldate_hint(fromstring(_WARM_UP_PAGE))
 
 
 def htmldate_hint(tree: HtmlElement) -> DateHint | None:

@@ -19,6 +19,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def warm_up() -> None:
+    """Load the language model, which is otherwise read on the first page that needs it."""
+    _identifier()
+
+
 def _sample(text: str) -> str:
     return " ".join(text[:SAMPLE_CHARS].split())
 

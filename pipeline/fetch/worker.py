@@ -24,7 +24,7 @@ from pipeline import metrics
 from pipeline.codec import DecodeError, decode
 from pipeline.config import Settings
 from pipeline.deadman import Deadman
-from pipeline.extract import ExtractError
+from pipeline.extract import ExtractError, warm_up
 from pipeline.fetch import boilerplate_state, http
 from pipeline.fetch.ledger import Ledger
 from pipeline.fetch.pages import PageFetch, dead_letter, extract_counted
@@ -206,6 +206,7 @@ async def _serve(
         loop.committer.give_up_s = settings.stall_after_s
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
+        warm_up()  # while the consumer joins its group
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
         try:
             while not stop.is_set():
