@@ -285,11 +285,13 @@ def trail(settings: Settings, wanted: set[str], lost: Iterable[str] = ()) -> Tra
     units: dict[str, Counter[str]] = {
         "articles": Counter(a.trace_id for a in fetched),  # one article per document
         "dedup_keyed": beyond_documents(a.article_id for a in read("dedup_keyed", Article)),
-        "dedup_bands": beyond_documents(f"{p.article_id}/{p.band}" for p in read("dedup_bands", BandProbe)),
+        "dedup_bands": beyond_documents(
+            f"{p.article_id}/{b.band}" for p in read("dedup_bands", BandProbe) for b in p.band_keys()
+        ),
         "dedup_decide": beyond_documents(
-            f"{m.article_id}/{'article' if m.article else m.band}"
+            f"{m.article_id}/{band}"
             for m in decide_messages
-            if m.article or m.band is not None
+            for band in (("article",) if m.article else m.bands_covered())
         ),
         "unique": beyond_documents(u.article.article_id for u in read("unique", UniqueArticle)),
         "enriched": beyond_documents(e.article.article_id for e in read("enriched", EnrichedArticle)),
@@ -310,7 +312,7 @@ def _undecided(article_id: str, messages: list[DecideMessage]) -> str:
     similar articles it had to wait for."""
     mine = [m for m in messages if m.article_id == article_id]
     bands = next((m.bands for m in mine if m.article is not None), None)
-    seen = sorted({m.band for m in mine if m.band is not None})
+    seen = sorted({band for m in mine for band in m.bands_covered()})
     later = {c.article_id for m in mine for c in m.later}
     replies = {m.reply_from.article_id for m in mine if m.reply_from is not None}
     asked = sum(1 for m in mine if m.earlier is not None)

@@ -51,8 +51,9 @@ def collect(pending: MutableMapping[str, Any], message: DecideMessage, *, now: d
     entry = _fresh() if verdict is not None or stored is None else {**stored}
     if message.article is not None:
         entry["article"], entry["bands"] = message.article.model_dump(mode="json"), message.bands
-    if message.band is not None and message.band not in entry["seen"]:
-        entry["seen"] = [*entry["seen"], message.band]
+    covered = [band for band in message.bands_covered() if band not in entry["seen"]]
+    if covered:
+        entry["seen"] = [*entry["seen"], *covered]
         entry["candidates"] = entry["candidates"] + [_row(c) for c in message.candidates]
         entry["later"] = {**entry["later"], **{c.article_id: _row(c) for c in message.later}}
     if message.reply_from is not None:

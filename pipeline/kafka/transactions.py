@@ -55,7 +55,7 @@ class TransactionFatal(RuntimeError):
 
 @dataclass(frozen=True)
 class Record:
-    """A message encoded already, to an explicit partition when one is given (a changelog's)."""
+    """A message encoded already, to an explicit partition when one is given (a changelog's, a band group's)."""
 
     topic: str
     key: bytes | None

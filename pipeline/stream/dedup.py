@@ -13,15 +13,16 @@ from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
 from pipeline.dedup.band_store import BandStore
-from pipeline.dedup.bands import similar_after, similar_before
+from pipeline.dedup.bands import band_groups, similar_after, similar_before
 from pipeline.dedup.expiry import forget
-from pipeline.dedup.messages import BandCandidate, BandProbe, DecideMessage
+from pipeline.dedup.messages import BandCandidate, BandKey, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect, decided
 from pipeline.dedup.signatures import fingerprint_bytes, fingerprint_text
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 from pipeline.stream.runtime import Timer
 from pipeline.stream.state import RAW, Table
+from pipeline.topology import Topology
 
 
 class DedupStage:
@@ -29,6 +30,7 @@ class DedupStage:
 
     def __init__(self, settings: Settings) -> None:
         self.config = DedupConfig.from_settings(settings)
+        self.band_partitions = Topology.from_settings(settings).partitions_of("dedup_bands")
         # Changelogs of what expires keep a day beyond the window: a key not written since is no
         # longer restored, as the sweep no longer keeps it in memory.
         retention_ms = int((self.config.window + timedelta(days=1)).total_seconds() * 1000)
@@ -65,28 +67,41 @@ class DedupStage:
             article.article_id,
             DecideMessage(article_id=article.article_id, article=article, bands=len(signed)),
         )
-        for band, (band_key, member) in enumerate(signed):
+        if not signed:
+            return
+        member = signed[0][1]
+        groups = band_groups([key for key, _ in signed], self.band_partitions)
+        for partition, bands in groups.items():
             value = BandProbe(
                 article_id=member.article_id,
                 order=member.order,
-                band=band,
-                key=band_key,
                 fingerprint=fingerprint_text(member.fingerprint),
+                bands=tuple(BandKey(band=band, key=key) for band, key in bands),
             )
-            out.send("dedup_bands", band_key, value)
+            out.send("dedup_bands", bands[0][1], value, partition=partition)
 
     def band(self, item: BandProbe, now: datetime, out: Outbox) -> None:
         member = Member(item.article_id, item.order, fingerprint_bytes(item.fingerprint))
-        found = probe(self.buckets, item.key, member, now=now, window=self.config.window, cap=self.config.bucket_cap)
-        # Only what can make this article a near duplicate travels on: similar articles ranked before
-        # it, and those ranked after it but stored first, which may have been decided without it.
         threshold = self.config.minhash.threshold
-        before = tuple(BandCandidate(**vars(c)) for c in similar_before(item.article_id, item.order, found, threshold))
-        later = tuple(BandCandidate(**vars(c)) for c in similar_after(item.article_id, item.order, found, threshold))
-        value = DecideMessage(article_id=item.article_id, band=item.band, candidates=before, later=later)
+        before: dict[str, BandCandidate] = {}
+        later: dict[str, BandCandidate] = {}
+        for band in item.band_keys():
+            window, cap = self.config.window, self.config.bucket_cap
+            found = probe(self.buckets, band.key, member, now=now, window=window, cap=cap)
+            # Only what can make this article a near duplicate travels on: similar articles ranked
+            # before it, and those ranked after it but stored first, which may have been decided
+            # without it.
+            for c in similar_before(item.article_id, item.order, found, threshold):
+                before.setdefault(c.article_id, BandCandidate(**vars(c)))
+            for c in similar_after(item.article_id, item.order, found, threshold):
+                later.setdefault(c.article_id, BandCandidate(**vars(c)))
+        covered = tuple(band.band for band in item.band_keys())
+        value = DecideMessage(
+            article_id=item.article_id, covered=covered, candidates=tuple(before.values()), later=tuple(later.values())
+        )
         out.send("dedup_decide", item.article_id, value)
         me = BandCandidate(article_id=item.article_id, order=item.order, similarity=0.0)
-        for peer in later:
+        for peer in later.values():
             ask = DecideMessage(
                 article_id=peer.article_id, earlier=me.model_copy(update={"similarity": peer.similarity})
             )
@@ -123,7 +138,8 @@ class DedupStage:
 
 
 def _band_origin(item: BandProbe) -> tuple[str, str]:
-    return item.article_id, item.key
+    keys = item.band_keys()
+    return item.article_id, keys[0].key if keys else item.article_id
 
 
 def _decide_origin(item: DecideMessage) -> tuple[str, str]:

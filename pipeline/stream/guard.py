@@ -32,6 +32,7 @@ class Sent:
     role: Role
     key: bytes
     value: bytes
+    partition: int | None = None  # the partitioner's choice by key when None
 
 
 class Outbox:
@@ -41,11 +42,11 @@ class Outbox:
         self.limit = limit
         self.sent: list[Sent] = []
 
-    def send(self, role: Role, key: str, value: Contract) -> None:
+    def send(self, role: Role, key: str, value: Contract, partition: int | None = None) -> None:
         data = encode(value)
         if len(data) + len(key) > self.limit:
             raise MessageTooLarge(f"a {type(value).__name__} of {len(data)} bytes, over the {self.limit}-byte limit")
-        self.sent.append(Sent(role, key.encode(), data))
+        self.sent.append(Sent(role, key.encode(), data, partition))
 
     def take(self) -> list[Sent]:
         sent, self.sent = self.sent, []

@@ -123,7 +123,7 @@ class StreamLoop:
             sent = handle(agent, message.value(), (topic, partition, offset), datetime.now(UTC), self.outbox)
             metrics.STAGE_SECONDS.labels(agent.name).observe(time.perf_counter() - started)
             out = records.setdefault((topic, partition), [])
-            out.extend(Record(self.topology.name(s.role), s.key, s.value) for s in sent)
+            out.extend(Record(self.topology.name(s.role), s.key, s.value, s.partition) for s in sent)
             offsets[(topic, partition)] = offset + 1
             self.deadman.beat()
         for topic, table in self.tables.items():

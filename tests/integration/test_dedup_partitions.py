@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from confluent_kafka import TopicPartition
+from confluent_kafka import Message, TopicPartition
 
 from pipeline.codec import decode, encode
 from pipeline.config import Settings
 from pipeline.dedup import DedupStores, judge
+from pipeline.dedup.bands import band_partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import ensure_topics
 from pipeline.models import Article, DedupVerdict, UniqueArticle
@@ -124,3 +125,24 @@ def _await_ready(log: Path, times: int) -> None:
 
 def _tails(logs: list[Path]) -> str:
     return "\n".join(log.read_text(errors="replace")[-2000:] for log in logs if log.exists())
+
+
+def test_band_groups_land_where_the_default_partitioner_puts_each_band_key(settings: Settings) -> None:
+    """Bands sent together to the partition we compute meet the bands sent alone by key."""
+    prefix = f"p{uuid.uuid4().hex[:10]}."
+    config = settings.model_copy(update={"partitions": PARTITIONS, "topic_prefix": prefix})
+    topology = Topology.from_settings(config)
+    ensure_topics(config, topology)
+    keys = [f"{band}:{uuid.uuid4().hex[:16]}" for band in range(200)]
+    placed: dict[str, int] = {}
+
+    def delivered(err: object, msg: Message) -> None:
+        assert err is None, err
+        placed[msg.key().decode()] = msg.partition()
+
+    producer = clients.producer(config)
+    for key in keys:
+        producer.produce(topology.name("dedup_bands"), key=key.encode(), value=b"{}", on_delivery=delivered)
+    assert producer.flush(30) == 0
+    assert placed == {key: band_partition(key, topology.partitions_of("dedup_bands")) for key in keys}
+    assert len(set(placed.values())) == PARTITIONS
