@@ -106,7 +106,7 @@ SPECS: tuple[TopicSpec, ...] = (
         BandProbe,
         "band key",
         1 * DAY_MS,
-        description="one message per LSH band of an article, so near-duplicate candidates meet",
+        description="an article's LSH bands, one message per partition they fall on, so near-duplicate candidates meet",
     ),
     TopicSpec(
         "dedup_decide",
