@@ -205,8 +205,8 @@ async def _serve(
         deadman = loop.committer.deadman = Deadman(settings.stall_after_s)
         loop.committer.give_up_s = settings.stall_after_s
         roles: tuple[Role, ...] = ("fetch", "fetch_retry", "captures")
+        warm_up()  # before joining the group: a member takes partitions only once it can serve them
         consumer.subscribe([topology.name(role) for role in roles], on_revoke=loop.revoked, on_lost=loop.lost)
-        warm_up()  # while the consumer joins its group
         log.info("fetch worker started", bootstrap=settings.bootstrap, prefix=settings.topic_prefix)
         try:
             while not stop.is_set():
