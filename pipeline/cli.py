@@ -154,18 +154,18 @@ SiteArgument = Annotated[str | None, typer.Argument(help="a host or URL (or name
 def boilerplate_show(site: SiteArgument = None) -> None:
     """What the memory holds: per site, the paragraphs counted and how many are boilerplate (on
     NEWS_INGEST_BOILERPLATE_MIN_PAGES distinct articles or more); for one site, its paragraphs."""
-    from pipeline.fetch.boilerplate_state import by_site, paragraphs_of, site_counts
+    from pipeline.fetch.boilerplate_state import by_site, paragraphs_of, read_memory
     from pipeline.topology import Topology
 
     settings = Settings()
-    entries = site_counts(settings, Topology.from_settings(settings))
+    shown = read_memory(settings, Topology.from_settings(settings))
     minimum = settings.boilerplate_min_pages
     if site is None:
-        for name, (paragraphs, furniture, marks) in sorted(by_site(entries, minimum).items()):
+        for name, (paragraphs, furniture, marks) in sorted(by_site(shown.counts, minimum).items()):
             line = f"{name:40} paragraphs {paragraphs:6}  boilerplate {furniture:5}  article band marks {marks:6}"
             console.print(line, highlight=False)
         return
-    rows = paragraphs_of(entries, _memory_site(site))
+    rows = paragraphs_of(shown, _memory_site(site))
     if not rows:
         err.print(f"no boilerplate memory for {_memory_site(site)}")
         raise typer.Exit(exit_codes.FAILED)

@@ -267,15 +267,24 @@ class EnrichedArticle(Contract):
 
 
 class BoilerplateCount(Contract):
-    """One entry of the fetch workers' site boilerplate memory, keyed by its store key on the
-    compacted ``news.extract.boilerplate`` topic (a tombstone clears it).
+    """What the fetch workers' site boilerplate memory learnt, on the compacted
+    ``news.extract.boilerplate`` topic.
 
-    Version 2 added ``site`` and ``text``, so a person can read what a site's memory holds."""
+    Version 3 is one article counted on a site, keyed by its name on the site (``Learned.key``) and
+    sent to the partition of its site: its band keys and paragraph hashes, from which a reader
+    counts the paragraphs as the writer did. A tombstone of an article's key clears its site.
+    Versions 1 and 2 were one entry each (a paragraph's ``count``, keyed by its store key; a
+    tombstone clears the entry); version 2 added ``site`` and ``text``. They are still read."""
 
-    schema_version: Literal[1, 2] = 2
-    count: int = Field(description="articles a paragraph was on, or the number of the article a band mark names")
+    schema_version: Literal[1, 2, 3] = 3
     site: str | None = None
-    text: str | None = Field(None, description="the paragraph's opening words")
+    bands: tuple[str, ...] = Field((), description="the article's LSH band keys (its identity on the site)")
+    paragraphs: tuple[str, ...] = Field((), description="hashes of the article's paragraphs")
+    texts: tuple[str, ...] = Field((), description="the opening words of each of those paragraphs")
+    count: int | None = Field(
+        None, description="versions 1 and 2: articles a paragraph was on, or the number of an article with a band"
+    )
+    text: str | None = Field(None, description="version 2: the paragraph's opening words")
 
 
 DETAIL_CHARS = 2000

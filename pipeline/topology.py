@@ -86,10 +86,10 @@ SPECS: tuple[TopicSpec, ...] = (
         "boilerplate",
         "news.extract.boilerplate",
         models.BoilerplateCount,
-        "site and paragraph hash",
+        "site and article (all of a site's records on its site's partition)",
         30 * DAY_MS,
         compacted=True,
-        description="the fetch workers' site boilerplate counts, read back when a worker starts",
+        description="the articles the fetch workers' site boilerplate memory counted, read back when a worker starts",
     ),
     TopicSpec("articles", "news.articles", models.Article, "article_id", 30 * DAY_MS, description="clean articles"),
     TopicSpec(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ from functools import cache
 from typing import NamedTuple
 
 from pipeline.dedup.signatures import similarity
+from pipeline.partitioning import key_partition
 
 DEFAULT_BUCKET_CAP = 16
 COUNT = struct.Struct("<H")
@@ -92,17 +92,12 @@ def unpack(bucket: bytes | None) -> list[Entry]:
     return [Entry._make(e) for e in form.iter_unpack(memoryview(bucket)[COUNT.size :])]
 
 
-def band_partition(key: str, partitions: int) -> int:
-    """The partition Kafka's default partitioner (librdkafka's consistent_random: CRC-32 of the key)
-    gives a band key, so bands sent together land where each would alone."""
-    return zlib.crc32(key.encode()) % partitions
-
-
 def band_groups(keys: list[str], partitions: int) -> dict[int, list[tuple[int, str]]]:
-    """An article's (band, band key) pairs grouped by the partition of each band key."""
+    """An article's (band, band key) pairs grouped by the partition of each band key, so bands sent
+    together land where each would alone."""
     groups: dict[int, list[tuple[int, str]]] = {}
     for band, key in enumerate(keys):
-        groups.setdefault(band_partition(key, partitions), []).append((band, key))
+        groups.setdefault(key_partition(key, partitions), []).append((band, key))
     return groups
 
 

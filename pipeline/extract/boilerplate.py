@@ -9,7 +9,9 @@ furniture however often it arrives.
 
 Store keys start with the site (``site<US>kind<US>hash``) so one site's entries can be listed and
 cleared; values are counts (``p``: the articles a paragraph was on) or article marks (``a``: the
-number of the article that carried an LSH band).
+number of the article that carried an LSH band). What a memory learns is one ``Learned`` per article
+counted (its band keys and paragraph hashes): another memory that learns the same article from it
+counts it the same way, and a second time not at all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -55,8 +58,12 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
 
+def paragraph_digest(paragraph: str) -> str:
+    return _digest(_NON_WORD.sub(" ", hash_key(paragraph)).strip())
+
+
 def paragraph_key(site: str, paragraph: str) -> str:
-    return SEP.join((site, "p", _digest(_NON_WORD.sub(" ", hash_key(paragraph)).strip())))
+    return SEP.join((site, "p", paragraph_digest(paragraph)))
 
 
 def site_prefix(site: str) -> str:
@@ -72,6 +79,30 @@ def is_paragraph(key: str) -> bool:
     return key.split(SEP, 2)[1:2] == ["p"]
 
 
+def is_article(key: str) -> bool:
+    """Whether a key names a ``Learned`` article (the key of its record), not a store entry."""
+    return key.split(SEP, 2)[1:2] == ["article"]
+
+
+@dataclass(frozen=True)
+class Learned:
+    """An article a memory counted on a site: its LSH band keys, its paragraphs' hashes, and their
+    opening words (for people reading the memory)."""
+
+    site: str
+    bands: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    texts: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The article's name on its site (the same for every copy that is counted as it)."""
+        return SEP.join((self.site, "article", _digest(*self.bands)[:16]))
+
+    def paragraph_keys(self) -> list[str]:
+        return [SEP.join((self.site, "p", digest)) for digest in self.paragraphs]
+
+
 class BoilerplateMemory:
     """Counts, per site, the distinct articles each paragraph was seen on."""
 
@@ -80,43 +111,63 @@ class BoilerplateMemory:
         store: MutableMapping[str, int],
         *,
         min_articles: int = DEFAULT_MIN_ARTICLES,
-        keep_texts: bool = False,
+        record: bool = False,
         on_fallback: Callable[[], None] | None = None,
     ) -> None:
         self.on_fallback = on_fallback
         self.store = store
         self.min_articles = min_articles
-        # the opening words of paragraphs counted since the last drain_texts(), for people reading the memory
-        self.texts: dict[str, str] | None = {} if keep_texts else None
+        # the articles counted since the last drain_learned(), for a worker to persist
+        self.learned: list[Learned] | None = [] if record else None
         # extraction runs in worker threads: learning a page must not interleave with another's
         self._lock = threading.Lock()
 
-    def _marks(self, site: str, page_text: str) -> tuple[list[str], bool]:
-        """The page's band marks, and whether it is an article already counted (a copy of one)."""
-        values = signature(page_text, _IDENTITY)
-        marks = [SEP.join((site, "a", key)) for key in band_keys(values, _IDENTITY)]
-        return marks, sum(1 for mark in marks if mark in self.store) >= SAME_ARTICLE_BANDS
-
     def known(self, site: str, paragraphs: list[str]) -> set[str]:
-        """Count a page's paragraphs unless it is an article already counted; the paragraphs then
-        known as the site's boilerplate (the ``min_articles``-th article carrying one is the first
-        to find it known)."""
+        """Count a page's paragraphs unless it is an article already counted (a copy of one); the
+        paragraphs then known as the site's boilerplate (the ``min_articles``-th article carrying
+        one is the first to find it known)."""
         keys = {p: paragraph_key(site, p) for p in paragraphs if p.strip()}
-        texts: dict[str, str] = {}
+        firsts: dict[str, str] = {}
+        for paragraph, key in keys.items():
+            firsts.setdefault(key, paragraph)
+        bands = tuple(band_keys(signature("\n".join(paragraphs), _IDENTITY), _IDENTITY))
+        article = Learned(
+            site,
+            bands,
+            tuple(key.rsplit(SEP, 1)[1] for key in firsts),
+            tuple(p[:TEXT_CHARS] for p in firsts.values()),
+        )
         with self._lock:
-            marks, copy = self._marks(site, "\n".join(paragraphs))
-            if not copy:
-                number = int(_digest(*marks)[:12], 16)
-                for mark in marks:
-                    self.store.setdefault(mark, number)
-                for paragraph, key in keys.items():
-                    if key not in texts:
-                        self.store[key] = self.store.get(key, 0) + 1
-                        texts[key] = paragraph[:TEXT_CHARS]
-                if self.texts is not None:
-                    self.texts.update(texts)
+            if self._count(article) and self.learned is not None:
+                self.learned.append(article)
             known = {p for p, key in keys.items() if self.store.get(key, 0) >= self.min_articles}
         return known
+
+    def learn(self, article: Learned) -> bool:
+        """Count an article another memory counted, as if its page had come here; False when it is
+        one already counted."""
+        with self._lock:
+            return self._count(article)
+
+    def forget(self, site: str) -> int:
+        """Drop everything learnt of a site; how many entries that was."""
+        prefix = site_prefix(site)
+        with self._lock:
+            keys = [key for key in self.store if key.startswith(prefix)]
+            for key in keys:
+                self.store.pop(key, None)
+        return len(keys)
+
+    def _count(self, article: Learned) -> bool:
+        marks = [SEP.join((article.site, "a", band)) for band in article.bands]
+        if sum(1 for mark in marks if mark in self.store) >= SAME_ARTICLE_BANDS:
+            return False
+        number = int(_digest(*marks)[:12], 16)
+        for mark in marks:
+            self.store.setdefault(mark, number)
+        for key in article.paragraph_keys():
+            self.store[key] = self.store.get(key, 0) + 1
+        return True
 
     def fell_back(self, found: T) -> T:
         """Count a page the memory would have left without a body, which keeps ``found``: its text
@@ -125,10 +176,10 @@ class BoilerplateMemory:
             self.on_fallback()
         return found
 
-    def drain_texts(self) -> dict[str, str]:
+    def drain_learned(self) -> list[Learned]:
         with self._lock:
-            texts, self.texts = self.texts or {}, {} if self.texts is not None else None
-        return texts
+            learned, self.learned = self.learned or [], [] if self.learned is not None else None
+        return learned
 
     def filter_page(self, site: str, paragraphs: list[str]) -> list[str]:
         """The paragraphs not known as the site's boilerplate."""

@@ -1,8 +1,4 @@
-"""A bounded, thread-safe mapping of counts: the least recently used entry goes when it is full.
-
-It remembers which keys changed since the last ``drain`` so a worker can persist them, and
-takes entries read back from that persistence with ``load``, which are not changes.
-"""
+"""A bounded, thread-safe mapping of counts: the least recently used entry goes when it is full."""
 
 from __future__ import annotations
 
@@ -18,7 +14,6 @@ class LruCounts(MutableMapping[str, int]):
         self.max_entries = max_entries
         self.evicted = 0
         self._data: OrderedDict[str, int] = OrderedDict()
-        self._changed: set[str] = set()
         self._lock = threading.Lock()
 
     def __getitem__(self, key: str) -> int:
@@ -29,13 +24,15 @@ class LruCounts(MutableMapping[str, int]):
 
     def __setitem__(self, key: str, value: int) -> None:
         with self._lock:
-            self._put(key, value)
-            self._changed.add(key)
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+                self.evicted += 1
 
     def __delitem__(self, key: str) -> None:
         with self._lock:
             del self._data[key]
-            self._changed.discard(key)
 
     def __iter__(self) -> Iterator[str]:
         with self._lock:
@@ -43,23 +40,3 @@ class LruCounts(MutableMapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._data)
-
-    def load(self, key: str, value: int) -> None:
-        """An entry read back from persistence: stored, but not a change to persist again."""
-        with self._lock:
-            self._put(key, value)
-
-    def drain(self) -> dict[str, int]:
-        """The keys changed since the last drain and still held, with their values."""
-        with self._lock:
-            changed = {key: self._data[key] for key in self._changed if key in self._data}
-            self._changed.clear()
-            return changed
-
-    def _put(self, key: str, value: int) -> None:
-        self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.max_entries:
-            old, _ = self._data.popitem(last=False)
-            self._changed.discard(old)
-            self.evicted += 1

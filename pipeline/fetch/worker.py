@@ -135,7 +135,7 @@ class FetchLoop:
         if not offsets:
             return None
         memory = self.pages.memory
-        return Batch(outputs, offsets, boilerplate_state.drain_changes(memory) if memory is not None else {})
+        return Batch(outputs, offsets, memory.drain_learned() if memory is not None else [])
 
     def commit(self, *, wait: bool = True) -> int:
         """Produce the outputs of every done prefix and commit their offsets, atomically; a batch

@@ -30,8 +30,8 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from pipeline.codec import encode
 from pipeline.deadman import Deadman
+from pipeline.extract.boilerplate import Learned
 from pipeline.fetch import boilerplate_state
-from pipeline.models import BoilerplateCount
 from pipeline.topology import Output, Partition, Topology
 
 log = structlog.get_logger(__name__)
@@ -66,12 +66,12 @@ class Record:
 @dataclass
 class Batch:
     """What one transaction must carry: outputs (payloads by role, or encoded records) and next
-    offsets per partition, and the boilerplate counts changed while they were made (latest
-    values, so carrying them again is harmless)."""
+    offsets per partition, and the articles the boilerplate memory counted while they were made
+    (the same record whenever sent, so carrying them again is harmless)."""
 
     outputs: dict[Partition, list[Output]]
     offsets: dict[Partition, int]
-    counts: dict[str, BoilerplateCount] = field(default_factory=dict)
+    learned: list[Learned] = field(default_factory=list)
     records: dict[Partition, list[Record]] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -79,7 +79,7 @@ class Batch:
 
     @property
     def empty(self) -> bool:
-        return not self.offsets and not self.counts
+        return not self.offsets and not self.learned
 
     def drop(self, partitions: Iterable[Partition]) -> bool:
         """Forget these partitions' part; True if the batch held any of it."""
@@ -228,7 +228,7 @@ class Committer:
                 for record in records:
                     partition = PARTITION_UA if record.partition is None else record.partition
                     self.producer.produce(record.topic, key=record.key, value=record.value, partition=partition)
-            boilerplate_state.produce_counts(self.producer, self.topology, batch.counts, self.writer)
+            boilerplate_state.produce_learned(self.producer, self.topology, batch.learned, self.writer)
         except BufferError as exc:
             # part of the batch is in the transaction: only a new one can carry it whole
             self.phase = "aborting"

@@ -13,10 +13,10 @@ from confluent_kafka import Message, TopicPartition
 from pipeline.codec import decode, encode
 from pipeline.config import Settings
 from pipeline.dedup import DedupStores, judge
-from pipeline.dedup.bands import band_partition
 from pipeline.kafka import clients
 from pipeline.kafka.admin import ensure_topics
 from pipeline.models import Article, DedupVerdict, UniqueArticle
+from pipeline.partitioning import key_partition
 from pipeline.runner import start_process, stop_process
 from pipeline.topology import Topology
 from tests.dedup_corpus import corpus
@@ -144,5 +144,5 @@ def test_band_groups_land_where_the_default_partitioner_puts_each_band_key(setti
     for key in keys:
         producer.produce(topology.name("dedup_bands"), key=key.encode(), value=b"{}", on_delivery=delivered)
     assert producer.flush(30) == 0
-    assert placed == {key: band_partition(key, topology.partitions_of("dedup_bands")) for key in keys}
+    assert placed == {key: key_partition(key, topology.partitions_of("dedup_bands")) for key in keys}
     assert len(set(placed.values())) == PARTITIONS

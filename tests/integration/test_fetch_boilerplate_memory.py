@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from pipeline.config import Settings
+from pipeline.extract.boilerplate import paragraph_digest
 from pipeline.fetch.worker import run
 from pipeline.models import Article, BoilerplateCount
 from pipeline.runner import child_env
@@ -63,13 +64,14 @@ def test_a_paragraph_on_many_pages_of_a_site_leaves_the_later_articles(settings:
     for n, article in enumerate(articles):
         assert story(n)[0] in article.text and story(n)[2] in article.text
 
-    counts = read_all(settings, Topology.from_settings(settings).name("boilerplate"), BoilerplateCount)
-    shared = [count for count in counts if count.count == 5]  # the shared paragraph, on five articles
-    assert [count.text for count in shared] == [SUPPORT[:80]] and shared[0].site == "127.0.0.1:" + gazette.url.rsplit(
-        ":", 1
-    )[1]
+    # one record per article counted, each naming the shared paragraph with its opening words
+    records = read_all(settings, Topology.from_settings(settings).name("boilerplate"), BoilerplateCount)
+    digest = paragraph_digest(SUPPORT)
+    site = "127.0.0.1:" + gazette.url.rsplit(":", 1)[1]
+    assert len(records) == 5 and {record.site for record in records} == {site}
+    assert {record.texts[record.paragraphs.index(digest)] for record in records} == {SUPPORT[:80]}
 
-    # a new worker reads the counts back: the site's next page loses the paragraph at once
+    # a new worker reads the articles back: the site's next page loses the paragraph at once
     (restarted,) = fetch(settings, [f"{gazette.url}/story/5"], total=6)
     assert SUPPORT not in restarted.text and story(5)[0] in restarted.text
 

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pipeline.codec import decode
 from pipeline.config import Settings
 from pipeline.dedup import DedupStores, judge
-from pipeline.dedup.bands import band_groups, band_partition
+from pipeline.dedup.bands import band_groups
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.models import Article, DedupVerdict, UniqueArticle
+from pipeline.partitioning import key_partition
 from pipeline.stream.dedup import DedupStage
 from pipeline.stream.guard import Outbox, Sent
 from pipeline.topology import Role
@@ -43,7 +44,7 @@ def run_stage(
     sent: Counter[Role] = Counter()
     for at in range(0, len(articles), in_flight):
         for article in articles[at : at + in_flight]:
-            stage.urls.use(band_partition(article.article_id, PARTITIONS))
+            stage.urls.use(key_partition(article.article_id, PARTITIONS))
             stage.route(article, NOW, out)
             queue += out.take()
         while queue:
@@ -56,7 +57,7 @@ def run_stage(
             if isinstance(value, DedupVerdict):
                 verdicts[value.article_id] = (value.verdict, value.duplicate_of)
                 continue
-            by_key = band_partition(message.key.decode(), PARTITIONS)
+            by_key = key_partition(message.key.decode(), PARTITIONS)
             tables[message.role].use(by_key if message.partition is None else message.partition)
             steps[message.role](value, NOW, out)
             queue += out.take()
@@ -98,6 +99,6 @@ def test_band_groups_cover_every_band_once_each_on_its_keys_partition() -> None:
     keys = [f"{band}:{band * 7919:x}" for band in range(14)]
     groups = band_groups(keys, PARTITIONS)
     assert sorted(band for bands in groups.values() for band, _ in bands) == list(range(14))
-    assert all(band_partition(key, PARTITIONS) == p for p, bands in groups.items() for _, key in bands)
+    assert all(key_partition(key, PARTITIONS) == p for p, bands in groups.items() for _, key in bands)
     assert all(keys[band] == key for bands in groups.values() for band, key in bands)
     assert len(groups) > 1
