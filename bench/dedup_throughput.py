@@ -10,9 +10,9 @@ Usage: .venv/bin/python bench/dedup_throughput.py [--articles 2000] [--stored 20
   store (``BandStore``, as ``process`` and each partition of the stream's table hold it), measured
   with tracemalloc; then the same spread over ``--partitions`` stores by band key, as the stream's
   partitions hold them (an article's entry is kept once in each partition holding one of its bands);
-  the bytes the buckets take in the changelog (record key and value, one record per bucket); and,
-  when rocksdict is installed (an on-disk store, for comparison), the same records written to
-  RocksDB: rate and disk size.
+  the bytes the stream's changelog takes (record key and value: one journal record per article and
+  partition, as the band table writes it); and, when rocksdict is installed (an on-disk store, for
+  comparison), the buckets written to RocksDB (one row per bucket): rate and disk size.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.dedup import DedupConfig, DedupStores, Member, MinHashParams, judge, probe  # noqa: E402
 from pipeline.dedup.band_store import BandStore  # noqa: E402
+from pipeline.dedup.bands import band_groups, journal  # noqa: E402
 from pipeline.dedup.signatures import band_keys, fingerprint, signature  # noqa: E402
 from pipeline.models import Article  # noqa: E402
 from tests.dedup_corpus import corpus  # noqa: E402
@@ -80,8 +81,16 @@ def memory_store(entries: list[tuple[list[str], Member]], partitions: int = 1) -
     return used, stores
 
 
-def changelog(entries: list[tuple[list[str], Member]], store: BandStore) -> Iterator[tuple[bytes, bytes]]:
-    """The changelog records of the buckets, keyed and valued as the stream's table writes them."""
+def changelog(entries: list[tuple[list[str], Member]], partitions: int) -> Iterator[tuple[bytes, bytes]]:
+    """The changelog records of the probes, keyed and valued as the stream's band table writes them."""
+    for keys, member in entries:
+        for bands in band_groups(keys, partitions).values():
+            key = orjson.dumps([member.article_id, NOW.timestamp()])
+            yield key, journal(member, [k for _, k in bands], NOW)
+
+
+def bucket_rows(entries: list[tuple[list[str], Member]], store: BandStore) -> Iterator[tuple[bytes, bytes]]:
+    """The buckets as rows of an on-disk store, one per band key."""
     return ((orjson.dumps(key), store[key]) for keys, _ in entries for key in keys)
 
 
@@ -129,8 +138,8 @@ def main() -> None:
     entries = random_entries(args.stored, params)
     used, stores = memory_store(entries)
     print(f"memory store: {used / args.stored:,.0f} B/article -> {used / args.stored:,.0f} MB per 1M articles")
-    size = sum(len(k) + len(v) for k, v in changelog(entries, stores[0]))
-    rocks = rocksdb_figures(changelog(entries, stores[0]))
+    size = sum(len(k) + len(v) for k, v in changelog(entries, args.partitions))
+    rocks = rocksdb_figures(bucket_rows(entries, stores[0]))
     del stores
     spread, _ = memory_store(entries, args.partitions)
     print(

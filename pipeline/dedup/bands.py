@@ -13,7 +13,7 @@ import re
 import struct
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
@@ -127,6 +127,30 @@ def probe(
     if kept != bucket:
         buckets[key] = kept
     return candidates
+
+
+JOURNAL_HEAD = struct.Struct("<dQdB")  # when, the article's id number, its order, its fingerprint's bytes
+_KEYS_SEP = "\x1f"
+
+
+def journal(member: Member, keys: list[str], now: datetime) -> bytes:
+    """What ``replay`` needs to probe the same buckets with the same member at the same time."""
+    head = JOURNAL_HEAD.pack(now.timestamp(), id_number(member.article_id), member.order, len(member.fingerprint))
+    return head + member.fingerprint + _KEYS_SEP.join(keys).encode()
+
+
+def replay(buckets: MutableMapping[str, bytes], value: bytes, *, window: timedelta, cap: int) -> None:
+    """Probe again what ``journal`` wrote down: the buckets come out as the first probe left them,
+    when the probes of a partition are replayed in the order they were made."""
+    when, number, order, size = JOURNAL_HEAD.unpack_from(value)
+    start = JOURNAL_HEAD.size
+    fingerprint = value[start : start + size]
+    if len(fingerprint) != size:
+        raise ValueError(f"a band journal record of {len(value)} bytes is cut short")
+    member = Member(id_text(number), order, fingerprint)
+    now = datetime.fromtimestamp(when, UTC)
+    for key in value[start + size :].decode().split(_KEYS_SEP):
+        probe(buckets, key, member, now=now, window=window, cap=cap)
 
 
 def similar_before(article_id: str, order: float, candidates: list[Candidate], threshold: float) -> list[Candidate]:

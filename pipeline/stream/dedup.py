@@ -7,13 +7,16 @@ recovered from the tables' changelogs when a worker restarts.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
+
+import orjson
 
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
 from pipeline.dedup.band_store import BandStore
-from pipeline.dedup.bands import band_groups, similar_after, similar_before
+from pipeline.dedup.bands import band_groups, journal, replay, similar_after, similar_before
 from pipeline.dedup.expiry import forget
 from pipeline.dedup.messages import BandCandidate, BandKey, BandProbe, DecideMessage
 from pipeline.dedup.pending import collect, decided
@@ -21,7 +24,7 @@ from pipeline.dedup.signatures import fingerprint_bytes, fingerprint_text
 from pipeline.models import Article, DedupVerdict, UniqueArticle
 from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 from pipeline.stream.runtime import Timer
-from pipeline.stream.state import RAW, Table
+from pipeline.stream.state import RAW, Journal, Table
 from pipeline.topology import Topology
 
 
@@ -37,7 +40,7 @@ class DedupStage:
         expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
         self.urls = Table("dedup-urls", expiring)
         self.hashes = Table("dedup-content-hashes", expiring)
-        self.buckets = Table("dedup-bands", expiring, BandStore, RAW)
+        self.buckets = Journal("dedup-bands", expiring, BandStore, RAW, replay=self._replay)
         self.pending = Table("dedup-pending", expiring)
         for table in (self.urls, self.hashes, self.buckets, self.pending):
             metrics.DEDUP_ENTRIES.labels(table.name).set_function(table.entries)
@@ -85,8 +88,10 @@ class DedupStage:
         threshold = self.config.minhash.threshold
         before: dict[str, BandCandidate] = {}
         later: dict[str, BandCandidate] = {}
+        window, cap = self.config.window, self.config.bucket_cap
+        keys = [band.key for band in item.band_keys()]
+        self.buckets.note(orjson.dumps([item.article_id, now.timestamp()]), journal(member, keys, now))
         for band in item.band_keys():
-            window, cap = self.config.window, self.config.bucket_cap
             found = probe(self.buckets, band.key, member, now=now, window=window, cap=cap)
             # Only what can make this article a near duplicate travels on: similar articles ranked
             # before it, and those ranked after it but stored first, which may have been decided
@@ -106,6 +111,9 @@ class DedupStage:
                 article_id=peer.article_id, earlier=me.model_copy(update={"similarity": peer.similarity})
             )
             out.send("dedup_decide", peer.article_id, ask)
+
+    def _replay(self, buckets: MutableMapping[str, bytes], value: bytes) -> None:
+        replay(buckets, value, window=self.config.window, cap=self.config.bucket_cap)
 
     def decide(self, message: DecideMessage, now: datetime, out: Outbox) -> None:
         done = collect(self.pending, message, now=now)

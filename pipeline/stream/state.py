@@ -121,4 +121,52 @@ class Table(MutableMapping[str, Any]):
         return sum(map(len, list(self.partitions.values())))
 
 
-__all__ = ["JSON", "RAW", "ChangelogRecord", "Codec", "Table"]
+Replay = Callable[[MutableMapping[str, Any], bytes], None]
+
+
+@dataclass
+class Journal(Table):
+    """A table whose changelog carries what changed it, not its values: one record per ``note`` (a
+    step's input, with all it needs to be applied again), which ``replay`` applies to the
+    partition's entries when it is restored, in the order they were written. For a step whose
+    input is much smaller than the entries it writes (an article's bands on a partition, and the
+    buckets they join). Records of the entries themselves (a key that is a JSON string) are still
+    restored as a ``Table`` restores them."""
+
+    replay: Replay | None = None
+    _notes: list[ChangelogRecord] = field(default_factory=list)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.data[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.data[key]
+
+    def note(self, key: bytes, value: bytes) -> None:
+        """The current input's changelog record: key unique to the input, value what replay reads."""
+        self._notes.append(ChangelogRecord(self.current, key, value))
+
+    def drain(self) -> list[ChangelogRecord]:
+        notes, self._notes = self._notes, []
+        return notes
+
+    def restore(self, partition: int, key: bytes, value: bytes | None) -> bool:
+        try:
+            entry = isinstance(orjson.loads(key), str)
+        except ValueError:
+            return False
+        if entry or value is None or self.replay is None:
+            return super().restore(partition, key, value)
+        try:
+            self.replay(self._partition(partition), value)
+        except (ValueError, TypeError, struct.error, UnicodeDecodeError):
+            return False
+        return True
+
+    def drop(self, partitions: Iterable[int]) -> None:
+        gone = set(partitions)
+        super().drop(gone)
+        self._notes = [note for note in self._notes if note.partition not in gone]
+
+
+__all__ = ["JSON", "RAW", "ChangelogRecord", "Codec", "Journal", "Table"]

@@ -3,6 +3,7 @@ entry kept once; written to a changelog and restored; forgetting by article."""
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -10,8 +11,8 @@ import pytest
 
 from pipeline.dedup import DedupConfig, DedupStores, Member, judge, probe, probes
 from pipeline.dedup.band_store import BandStore
-from pipeline.dedup.bands import id_text, unpack
-from pipeline.stream.state import RAW, Table
+from pipeline.dedup.bands import id_text, journal, replay, unpack
+from pipeline.stream.state import RAW, Journal, Table
 from tests.dedup_corpus import corpus, make_article
 
 NOW = datetime(2025, 5, 6, 12, tzinfo=UTC)
@@ -89,3 +90,35 @@ def test_an_article_whose_id_is_no_stable_id_is_judged_without_bands() -> None:
     judge(original, stores, now=NOW)
     odd = make_article("https://other.example/x", copy.text, NOW).model_copy(update={"article_id": "X"})
     assert judge(odd, stores, now=NOW).verdict == "unique"
+
+
+def journalled() -> Journal:
+    def again(entries: MutableMapping[str, bytes], value: bytes) -> None:
+        replay(entries, value, window=WEEK, cap=3)
+
+    return Journal("bands", {}, BandStore, RAW, replay=again)
+
+
+def test_a_journal_of_probes_restores_the_buckets_as_they_were_with_one_record_a_probe() -> None:
+    written = journalled()
+    written.use(1)
+    # 9 articles in 2 buckets of at most 3, out of order, the first ones seen long ago, one seen twice
+    for n, when in [(5, 0), (2, 0), (9, 8), (1, 9), (7, 9), (3, 9), (2, 9), (8, 9), (4, 9)]:
+        keys = ["k0", "k1"] if n % 2 else ["k0"]
+        at = NOW + timedelta(days=when)
+        written.note(orjson.dumps([n, when]), journal(member(n), keys, at))
+        for key in keys:
+            probe(written, key, member(n), now=at, window=WEEK, cap=3)
+    records = written.drain()
+    assert len(records) == 9 and written.drain() == []
+    assert all(r.partition == 1 and r.value is not None and len(r.value) < 60 for r in records)
+
+    restored = journalled()
+    assert all(restored.restore(r.partition, r.key, r.value) for r in records)
+    restored.use(1)
+    assert [unpack(restored[k]) for k in ("k0", "k1")] == [unpack(written[k]) for k in ("k0", "k1")]
+    assert [id_text(e.id)[-1] for e in unpack(restored["k0"])] == ["1", "2", "3"]  # 5 expired, the cap kept 1-3
+
+    # a record of a bucket itself (an earlier version's changelog) is restored as a table restores it
+    assert restored.restore(1, orjson.dumps("k2"), written["k1"]) and restored["k2"] == written["k1"]
+    assert not restored.restore(1, orjson.dumps([0, 0]), b"\x00\x01")  # cut short: skipped
