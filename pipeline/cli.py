@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 import tempfile
@@ -205,6 +206,7 @@ def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
     from pipeline.topology import Topology
 
     settings = Settings()
+    faulthandler.enable()  # a native crash leaves every thread's Python stack in the log
     _show_client_log()
     # a service started while Kafka is briefly away (a restart, an outage) waits for it a while
     # instead of failing as a command does; its supervisor starts it again if Kafka stays away
@@ -385,6 +387,7 @@ def schedule(file: SourcesPath = None) -> None:
     from pipeline.topology import Topology
 
     settings = Settings()
+    faulthandler.enable()  # a native crash leaves every thread's Python stack in the log
     _show_client_log()
     # a service started while Kafka is briefly away (a restart, an outage) waits for it a while
     # instead of failing as a command does; its supervisor starts it again if Kafka stays away

@@ -77,7 +77,25 @@ def exit_reason(code: int, log: Path | None = None) -> str:
     else:
         why = f"exit code {code}"
     lines = [line for line in _log_tail(log).splitlines() if line.strip()] if log is not None else []
+    crash = _crash_site(lines)
+    if crash:
+        return f"{why}; {crash}"
     return f"{why}; last logged: {lines[-1][:300]}" if lines else why
+
+
+def _crash_site(lines: list[str]) -> str | None:
+    """Where a native crash hit, from the Python stacks the worker's fault handler logged: the
+    error, and the innermost frame of the thread it hit in."""
+    fatal = [i for i, line in enumerate(lines) if line.startswith("Fatal Python error")]
+    if not fatal:
+        return None
+    after = lines[fatal[-1] :]
+    current = next((i for i, line in enumerate(after) if line.startswith("Current thread")), None)
+    frame = after[current + 1].strip() if current is not None and current + 1 < len(after) else ""
+    # glibc's own message ("double free or corruption ...") comes just before the fault handler's
+    before = lines[fatal[-1] - 1].strip() if fatal[-1] > 0 else ""
+    said = f"{before}; " if before and not before.startswith("File ") else ""
+    return f"{said}{after[0].strip()[:200]}; in {frame[:300]}" if frame else f"{said}{after[0].strip()[:200]}"
 
 
 @dataclass

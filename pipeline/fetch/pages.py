@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 import httpx
 
@@ -89,10 +91,17 @@ class PageFetch:
         return dead_letter(request.request_id, "fetch", request.url, exc.reason, exc.detail, exc.status)
 
 
+# lxml, which trafilatura, htmldate and readability parse with, is not safe in several threads at
+# once (concurrent extract() calls end in native crashes: adbar/trafilatura#840, #925): a worker
+# extracts one page at a time off its event loop, and scales out by processes.
+EXTRACTION = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+
+
 async def extract_counted(capture: Capture, memory: BoilerplateMemory | None = None) -> Article:
-    """extract() off the event loop, timed and counted in the extract metrics."""
+    """extract() off the event loop, in the extraction thread, timed and counted in the extract metrics."""
     started = time.perf_counter()
-    article = await asyncio.to_thread(extract, capture, now=datetime.now(UTC), memory=memory)
+    work = partial(extract, capture, now=datetime.now(UTC), memory=memory)
+    article = await asyncio.get_running_loop().run_in_executor(EXTRACTION, work)
     metrics.STAGE_SECONDS.labels("extract").observe(time.perf_counter() - started)
     metrics.EXTRACT_ARTICLES.labels(article.extractor).inc()
     return article

@@ -158,3 +158,20 @@ def test_exit_reasons_name_the_code_the_signal_and_the_last_line_logged(tmp_path
     assert exit_reason(70, log) == "exit code 70; last logged: fatal transaction error: this fetch worker ends"
     assert exit_reason(-signal.SIGKILL) == "killed by SIGKILL"
     assert exit_reason(STALL_EXIT_CODE).endswith("it found itself stalled")
+
+
+def test_a_native_crash_is_named_with_the_frame_it_hit_in(tmp_path: Path) -> None:
+    log = tmp_path / "fetch-1.log"
+    crash = (
+        "import faulthandler, os, sys, threading\n"
+        "faulthandler.enable()\n"
+        "def parse_page():\n"
+        "    sys.stderr.write('double free or corruption (!prev)\\n'); sys.stderr.flush(); os.abort()\n"
+        "worker = threading.Thread(target=parse_page, name='extract_0'); worker.start(); worker.join()\n"
+    )
+    with log.open("wb") as out:
+        code = subprocess.run([sys.executable, "-c", crash], stderr=out, check=False, timeout=60).returncode
+    assert code == -signal.SIGABRT
+    reason = exit_reason(code, log)
+    assert reason.startswith("killed by SIGABRT; double free or corruption (!prev); Fatal Python error: Aborted")
+    assert "line 4 in parse_page" in reason, reason
