@@ -15,7 +15,8 @@ For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
   records, read back after the run);
 - latency (first configuration only): the corpus replayed again on a fresh prefix at
   ``--latency-share`` of the throughput just measured; per document, from the capture's record
-  timestamp to its enriched article's (both set by the producer when it sent them), p50 and p99.
+  timestamp to its enriched article's (both set by the producer when it sent them), p50 and p99,
+  and the same for each hop between (capture, article, unique article, enriched article).
 
 Printed: a row per run and configuration, then medians over the runs, with ratios to ``process``.
 """
@@ -54,11 +55,11 @@ from pipeline.kafka.admin import (  # noqa: E402
     metadata,
     read_partitions,
 )
-from pipeline.models import EnrichedArticle  # noqa: E402
+from pipeline.models import Article, EnrichedArticle, UniqueArticle  # noqa: E402
 from pipeline.process import process_paths  # noqa: E402
 from pipeline.replay import replay  # noqa: E402
 from pipeline.runner import Workers, running_workers  # noqa: E402
-from pipeline.topology import Topology  # noqa: E402
+from pipeline.topology import Role, Topology  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -162,25 +163,40 @@ def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -
     return StreamRun(f"{fetch}x{stream}", summary.seconds, summary.documents, cpu, records, size)
 
 
-def latencies(paths: list[Path], settings: Settings, rate: float) -> list[float]:
-    """Seconds from each capture's record to its enriched article's, replayed at rate docs/s."""
+HOPS: tuple[Role, ...] = ("captures", "articles", "unique", "enriched")
+
+
+def latencies(paths: list[Path], settings: Settings, rate: float) -> dict[str, dict[str, float]]:
+    """When each document's record reached each of ``HOPS`` (its first record there, by trace),
+    replayed at rate docs/s."""
     with deployment(settings, 1, 1) as (settings, workers):
         warm = end_offsets_now(settings)
         replay(paths, settings, rate=rate, timeout_s=900, health_check=workers.check)
         topology = Topology.from_settings(settings)
-        sent: dict[str, float] = {}
-        done: dict[str, float] = {}
-        topics = {topology.name("captures"): sent, topology.name("enriched"): done}
-        partitions = [tp for tp in prefix_partitions(settings) if tp.topic in topics]
+        stamps: dict[str, dict[str, float]] = {hop: {} for hop in HOPS}
+        by_topic = {topology.name(hop): hop for hop in HOPS}
+        partitions = [tp for tp in prefix_partitions(settings) if tp.topic in by_topic]
         for message in written_since(settings, partitions, warm):
-            topic = str(message.topic())
-            stamp = message.timestamp()[1] / 1000
-            if topic == topology.name("captures"):
-                sent[(message.key() or b"").decode()] = stamp
-            else:
-                enriched = decode(EnrichedArticle, message.value() or b"")
-                done.setdefault(enriched.article.trace_id, stamp)
-    return sorted(done[k] - sent[k] for k in done if k in sent)
+            hop = by_topic[str(message.topic())]
+            stamps[hop].setdefault(trace_of(hop, message), message.timestamp()[1] / 1000)
+    return stamps
+
+
+def trace_of(hop: str, message: Message) -> str:
+    value = message.value() or b""
+    if hop == "captures":
+        return (message.key() or b"").decode()
+    if hop == "articles":
+        return decode(Article, value).trace_id
+    if hop == "unique":
+        return decode(UniqueArticle, value).article.trace_id
+    return decode(EnrichedArticle, value).article.trace_id
+
+
+def waits(stamps: dict[str, dict[str, float]], start: str, end: str) -> list[float]:
+    """Seconds from ``start`` to ``end`` of every document that reached ``end``."""
+    begun, done = stamps[start], stamps[end]
+    return sorted(done[k] - begun[k] for k in done if k in begun)
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -245,11 +261,15 @@ def main() -> None:
             size = statistics.median(r.size[topic] / r.documents for r in first)
             print(f"  {topic:48}{records:8.2f}{size:10.0f}")
         rate = args.latency_share * statistics.median(r.docs_per_s for r in first)
-        waits = latencies(args.paths, settings, rate)
+        stamps = latencies(args.paths, settings, rate)
+        total = waits(stamps, "captures", "enriched")
         print(
             f"\nlatency capture -> enriched at {rate:.1f} docs/s ({args.latency_share:.0%} of the measured maximum), "
-            f"{len(waits)} articles: p50 {quantile(waits, 0.5):.3f} s  p99 {quantile(waits, 0.99):.3f} s"
+            f"{len(total)} articles: p50 {quantile(total, 0.5):.3f} s  p99 {quantile(total, 0.99):.3f} s"
         )
+        for start, end in zip(HOPS, HOPS[1:], strict=False):
+            hop = waits(stamps, start, end)
+            print(f"  {start} -> {end:12} p50 {quantile(hop, 0.5):.3f} s  p99 {quantile(hop, 0.99):.3f} s")
 
 
 if __name__ == "__main__":
