@@ -13,7 +13,7 @@ For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
   (utime + stime of its process, from ``/proc``, across the replay), and the Kafka records and bytes
   (key + value) written per document on each topic of the prefix, changelogs included (committed
   records, read back after the run);
-- latency (first configuration only): the corpus replayed again on a fresh prefix at
+- latency (first configuration only, ``--runs`` times): the corpus replayed again on a fresh prefix at
   ``--latency-share`` of the throughput just measured; per document, from the capture's record
   timestamp to its enriched article's (both set by the producer when it sent them), p50 and p99,
   and the same for each hop between (capture, article, unique article, enriched article).
@@ -261,15 +261,18 @@ def main() -> None:
             size = statistics.median(r.size[topic] / r.documents for r in first)
             print(f"  {topic:48}{records:8.2f}{size:10.0f}")
         rate = args.latency_share * statistics.median(r.docs_per_s for r in first)
-        stamps = latencies(args.paths, settings, rate)
-        total = waits(stamps, "captures", "enriched")
-        print(
-            f"\nlatency capture -> enriched at {rate:.1f} docs/s ({args.latency_share:.0%} of the measured maximum), "
-            f"{len(total)} articles: p50 {quantile(total, 0.5):.3f} s  p99 {quantile(total, 0.99):.3f} s"
-        )
-        for start, end in zip(HOPS, HOPS[1:], strict=False):
-            hop = waits(stamps, start, end)
-            print(f"  {start} -> {end:12} p50 {quantile(hop, 0.5):.3f} s  p99 {quantile(hop, 0.99):.3f} s")
+        measured = [latencies(args.paths, settings, rate) for _ in range(args.runs)]
+        share = f"{args.latency_share:.0%} of the measured maximum"
+        print(f"\nlatency at {rate:.1f} docs/s ({share}), median of {args.runs} runs")
+        for start, end in [("captures", "enriched"), *zip(HOPS, HOPS[1:], strict=False)]:
+            runs = [waits(stamps, start, end) for stamps in measured]
+            p50 = statistics.median(quantile(hop, 0.5) for hop in runs)
+            p99s = [quantile(hop, 0.99) for hop in runs]
+            each = " ".join(f"{p:.3f}" for p in p99s)
+            print(
+                f"  {start} -> {end:10} {len(runs[0]):4} articles  p50 {p50:.3f} s  "
+                f"p99 {statistics.median(p99s):.3f} s  (p99 of each run: {each})"
+            )
 
 
 if __name__ == "__main__":
