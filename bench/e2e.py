@@ -262,8 +262,8 @@ def main() -> None:
             print(f"  {topic:48}{records:8.2f}{size:10.0f}")
         rate = args.latency_share * statistics.median(r.docs_per_s for r in first)
         measured = [latencies(args.paths, settings, rate) for _ in range(args.runs)]
-        share = f"{args.latency_share:.0%} of the measured maximum"
-        print(f"\nlatency at {rate:.1f} docs/s ({share}), median of {args.runs} runs")
+        of_maximum = f"{args.latency_share:.0%} of the measured maximum"
+        print(f"\nlatency at {rate:.1f} docs/s ({of_maximum}), median of {args.runs} runs")
         for start, end in [("captures", "enriched"), *zip(HOPS, HOPS[1:], strict=False)]:
             runs = [waits(stamps, start, end) for stamps in measured]
             p50 = statistics.median(quantile(hop, 0.5) for hop in runs)
