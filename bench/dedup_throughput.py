@@ -9,7 +9,8 @@ Usage: .venv/bin/python bench/dedup_throughput.py [--articles 2000] [--stored 20
 - memory: ``--stored`` signatures (random MinHash values: distinct articles) probed into the band
   store (``BandStore``, as ``process`` and each partition of the stream's table hold it), measured
   with tracemalloc; then the same spread over ``--partitions`` stores by band key, as the stream's
-  partitions hold them (an article's entry is kept once in each partition holding one of its bands);
+  partitions of one worker hold them (their stores share one pool of entries, so an article's entry
+  is kept once however many of the worker's partitions hold its bands);
   the bytes the stream's changelog takes (record key and value: one journal record per article and
   partition, as the band table writes it); and, when rocksdict is installed (an on-disk store, for
   comparison), the buckets written to RocksDB (one row per bucket): rate and disk size.
@@ -23,7 +24,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,10 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.dedup import DedupConfig, DedupStores, Member, MinHashParams, judge, probe  # noqa: E402
-from pipeline.dedup.band_store import BandStore  # noqa: E402
+from pipeline.dedup.band_store import BandStore, EntryPool  # noqa: E402
 from pipeline.dedup.bands import band_groups, journal  # noqa: E402
 from pipeline.dedup.signatures import band_keys, fingerprint, signature  # noqa: E402
 from pipeline.models import Article  # noqa: E402
+from pipeline.partitioning import key_partition  # noqa: E402
 from tests.dedup_corpus import corpus  # noqa: E402
 
 NOW = datetime(2025, 5, 6, 12, tzinfo=UTC)
@@ -71,10 +72,11 @@ def memory_store(entries: list[tuple[list[str], Member]], partitions: int = 1) -
     """The band stores holding ``entries``, each band key in the store of its partition, and the bytes they take."""
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    stores = [BandStore() for _ in range(partitions)]
+    pool = EntryPool()
+    stores = [pool.store() for _ in range(partitions)]
     for keys, member in entries:
         for key in keys:
-            store = stores[zlib.crc32(key.encode()) % partitions]
+            store = stores[key_partition(key, partitions)]
             probe(store, key, member, now=NOW, window=WEEK)
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()

@@ -7,12 +7,14 @@ last seen, fingerprint) is kept once however many of its buckets hold it. A buck
 whose 44 bits agree share a bucket (a member met that way is judged by its fingerprint like any
 other). The store reads and writes whole packed buckets (``bands.pack``), as a dict of them would
 and as the stream's changelog carries them; band keys themselves are not kept, so it cannot list
-them.
+them. The stores of one table's partitions in a worker share their entries (an ``EntryPool``): an
+article whose bands fall in several partitions is kept once however many of them the worker holds.
 """
 
 from __future__ import annotations
 
 import struct
+import weakref
 from collections.abc import Iterator, MutableMapping
 
 import numpy as np
@@ -39,16 +41,58 @@ def _find(page: bytearray | None, needle: bytes, width: int) -> list[int]:
     return found
 
 
-class BandStore(MutableMapping[str, bytes]):
+class EntryPool:
+    """Articles' entries (id, order, last seen, fingerprint) by page of their id, shared by the band
+    stores made with it, which it knows so that expiring an entry drops it from all of them."""
+
     def __init__(self, pages: int = PAGES) -> None:
         self.pages = pages
-        self.tags: dict[int, bytearray] = {}  # page -> the 4-byte tag of each row, a bucket's in the order written
-        self.ids: dict[int, bytearray] = {}  # page -> the 8-byte article id of each row
         self.entries: dict[int, bytearray] = {}  # page of the article id -> the articles' entries
         self.width = 0  # the bytes of an entry, known from the first bucket written
+        self.stores: weakref.WeakValueDictionary[int, BandStore] = weakref.WeakValueDictionary()
+
+    def store(self) -> BandStore:
+        """A new band store keeping its entries here."""
+        return BandStore(self.pages, self)
+
+    def expire(self, oldest: float) -> np.ndarray | None:
+        """Drop the entries last seen before ``oldest`` (a POSIX time); their ids, None if none."""
+        if not self.width:
+            return None
+        layout = np.dtype({"names": ["id", "seen"], "formats": ["<u8", "<f8"], "offsets": [0, _SEEN_AT]})
+        gone = []
+        for page in list(self.entries):
+            entries = np.frombuffer(self.entries[page], np.dtype((np.void, self.width)))
+            heads = entries.view(np.uint8).reshape(-1, self.width)[:, :HEAD].copy().view(layout).ravel()
+            old = heads["seen"] < oldest
+            if old.any():
+                gone.append(heads["id"][old])
+                kept = entries[~old].tobytes()
+                if kept:
+                    self.entries[page] = bytearray(kept)
+                else:
+                    del self.entries[page]
+        return np.concatenate(gone) if gone else None
+
+
+class BandStore(MutableMapping[str, bytes]):
+    def __init__(self, pages: int = PAGES, pool: EntryPool | None = None) -> None:
+        self.pages = pages
+        self.pool = pool if pool is not None else EntryPool(pages)
+        self.pool.stores[id(self)] = self
+        self.tags: dict[int, bytearray] = {}  # page -> the 4-byte tag of each row, a bucket's in the order written
+        self.ids: dict[int, bytearray] = {}  # page -> the 8-byte article id of each row
         self.buckets = 0
         # the rows of the bucket read last, until a write: a probe reads a bucket, then writes it
         self._read: tuple[str, int, bytes, list[int]] | None = None
+
+    @property
+    def entries(self) -> dict[int, bytearray]:
+        return self.pool.entries
+
+    @property
+    def width(self) -> int:
+        return self.pool.width
 
     def _place(self, key: str) -> tuple[int, bytes]:
         # Python's string hash: 64 bits, computed once per string, the same for the life of the
@@ -79,7 +123,7 @@ class BandStore(MutableMapping[str, bytes]):
         if not rows:
             return None
         ids = self.ids[page]
-        found = [self._entry(bytes(ids[8 * row : 8 * row + 8])) for row in rows]
+        found = [entry for row in rows if (entry := self._entry(bytes(ids[8 * row : 8 * row + 8])))]
         return COUNT.pack(len(found)) + b"".join(found)
 
     def _entry(self, number: bytes) -> bytes:
@@ -93,7 +137,7 @@ class BandStore(MutableMapping[str, bytes]):
         if self.width != width:
             if self.width:
                 raise ValueError(f"bucket entries of {width} bytes in a store of {self.width}")
-            self.width = width
+            self.pool.width = width
         page, tag, rows = self._rows(key)
         self._read = None
         had = self._drop_rows(page, rows)
@@ -154,27 +198,15 @@ class BandStore(MutableMapping[str, bytes]):
         raise TypeError("a band store keeps hashes of its band keys, not the keys")
 
     def expire(self, oldest: float) -> int:
-        """Forget the articles last seen before ``oldest`` (a POSIX time) and every bucket left
-        empty by it; how many buckets that was."""
-        if not self.width:
+        """Forget the articles last seen before ``oldest`` (a POSIX time) in this store and every
+        other of its pool, and every bucket left empty by it; how many buckets that was."""
+        dead = self.pool.expire(oldest)
+        if dead is None:
             return 0
-        layout = np.dtype({"names": ["id", "seen"], "formats": ["<u8", "<f8"], "offsets": [0, _SEEN_AT]})
-        gone = []
-        for page in list(self.entries):
-            entries = np.frombuffer(self.entries[page], np.dtype((np.void, self.width)))
-            heads = entries.view(np.uint8).reshape(-1, self.width)[:, :HEAD].copy().view(layout).ravel()
-            old = heads["seen"] < oldest
-            if old.any():
-                gone.append(heads["id"][old])
-                kept = entries[~old].tobytes()
-                if kept:
-                    self.entries[page] = bytearray(kept)
-                else:
-                    del self.entries[page]
+        return sum(store._forget(dead) for store in list(self.pool.stores.values()))
+
+    def _forget(self, dead: np.ndarray) -> int:
         self._read = None
-        if not gone:
-            return 0
-        dead = np.concatenate(gone)
         emptied = 0
         for page in list(self.tags):
             tags, lost = np.frombuffer(self.tags[page], "<u4"), np.isin(np.frombuffer(self.ids[page], "<u8"), dead)

@@ -15,7 +15,7 @@ import orjson
 from pipeline import metrics
 from pipeline.config import Settings
 from pipeline.dedup import DedupConfig, Member, check_content, check_url, decide, probe, probes, verdicts
-from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.band_store import EntryPool
 from pipeline.dedup.bands import band_groups, journal, replay, similar_after, similar_before
 from pipeline.dedup.expiry import forget
 from pipeline.dedup.messages import BandCandidate, BandKey, BandProbe, DecideMessage
@@ -40,7 +40,8 @@ class DedupStage:
         expiring = {"cleanup.policy": "compact,delete", "retention.ms": str(retention_ms)}
         self.urls = Table("dedup-urls", expiring)
         self.hashes = Table("dedup-content-hashes", expiring)
-        self.buckets = Journal("dedup-bands", expiring, BandStore, RAW, replay=self._replay)
+        # a worker's partitions of the table keep each article's entry once (a pool for them all)
+        self.buckets = Journal("dedup-bands", expiring, EntryPool().store, RAW, replay=self._replay)
         self.pending = Table("dedup-pending", expiring)
         for table in (self.urls, self.hashes, self.buckets, self.pending):
             metrics.DEDUP_ENTRIES.labels(table.name).set_function(table.entries)

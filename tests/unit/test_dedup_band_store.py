@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from pipeline.dedup import DedupConfig, DedupStores, Member, judge, probe, probes
-from pipeline.dedup.band_store import BandStore
+from pipeline.dedup.band_store import BandStore, EntryPool
 from pipeline.dedup.bands import id_text, journal, replay, unpack
 from pipeline.stream.state import RAW, Journal, Table
 from tests.dedup_corpus import corpus, make_article
@@ -122,3 +122,29 @@ def test_a_journal_of_probes_restores_the_buckets_as_they_were_with_one_record_a
     # a record of a bucket itself (an earlier version's changelog) is restored as a table restores it
     assert restored.restore(1, orjson.dumps("k2"), written["k1"]) and restored["k2"] == written["k1"]
     assert not restored.restore(1, orjson.dumps([0, 0]), b"\x00\x01")  # cut short: skipped
+
+
+def test_the_partitions_of_a_worker_keep_an_article_once_and_forget_it_together() -> None:
+    pool = EntryPool()
+    shared = [pool.store() for _ in range(3)]
+    alone = [BandStore() for _ in range(3)]
+    for n in range(1, 9):
+        at = NOW + timedelta(days=n)  # article n last seen on day n
+        for p in range(3):
+            for stores in (shared, alone):
+                probe(stores[p], f"k{(n + p) % 4}", member(n), now=at, window=WEEK)
+    keys = [f"k{i}" for i in range(4)]
+    assert [{k: s.get(k) for k in keys} for s in shared] == [{k: s.get(k) for k in keys} for s in alone]
+    assert sum(map(len, pool.entries.values())) == 8 * pool.width  # once each, not once a partition
+    assert sum(sum(map(len, s.entries.values())) for s in alone) == 3 * 8 * pool.width
+
+    oldest = (NOW + timedelta(days=5)).timestamp()  # articles 1-4 go
+    emptied = shared[0].expire(oldest)
+    assert emptied == sum(s.expire(oldest) for s in alone) and shared[1].expire(oldest) == 0
+    assert [len(s) for s in shared] == [len(s) for s in alone]
+    assert sum(map(len, shared[1].ids.values())) == sum(map(len, alone[1].ids.values()))  # no rows of the gone
+    assert [{k: s.get(k) for k in keys} for s in shared] == [{k: s.get(k) for k in keys} for s in alone]
+    assert all(id_text(e.id) >= f"{5:016x}" for s in shared for k in keys for e in unpack(s.get(k)))
+
+    del shared[2], alone
+    assert len(pool.stores) == 2  # a partition given away leaves the pool with it
