@@ -199,8 +199,9 @@ def schemas() -> None:
 SERVICE_KAFKA_WAIT_S = 60.0
 
 
-def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
-    """Settings of a long-running process, once its topics exist and its /metrics serves these."""
+def _service_settings(exported: tuple[MetricWrapperBase, ...] | None) -> Settings:
+    """Settings of a long-running process, once its topics exist and its /metrics serves these
+    (None: a process without /metrics)."""
     from pipeline import metrics
     from pipeline.kafka.admin import ensure_topics
     from pipeline.topology import Topology
@@ -212,7 +213,8 @@ def _service_settings(exported: tuple[MetricWrapperBase, ...]) -> Settings:
     # instead of failing as a command does; its supervisor starts it again if Kafka stays away
     patient = settings.model_copy(update={"kafka_timeout_s": max(settings.kafka_timeout_s, SERVICE_KAFKA_WAIT_S)})
     ensure_topics(patient, Topology.from_settings(settings))
-    metrics.serve(settings.metrics_host, settings.metrics_port, exported)
+    if exported is not None:
+        metrics.serve(settings.metrics_host, settings.metrics_port, exported)
     return settings
 
 
@@ -382,17 +384,9 @@ def sources_remove(url: str, file: SourcesPath = None) -> None:
 def schedule(file: SourcesPath = None) -> None:
     """Run the scheduler: poll the sources, publish new entry URLs to news.fetch."""
     from pipeline.fetch.schedule_service import run
-    from pipeline.kafka.admin import ensure_topics
     from pipeline.stopping import stop_on_signals
-    from pipeline.topology import Topology
 
-    settings = Settings()
-    faulthandler.enable()  # a native crash leaves every thread's Python stack in the log
-    _show_client_log()
-    # a service started while Kafka is briefly away (a restart, an outage) waits for it a while
-    # instead of failing as a command does; its supervisor starts it again if Kafka stays away
-    patient = settings.model_copy(update={"kafka_timeout_s": max(settings.kafka_timeout_s, SERVICE_KAFKA_WAIT_S)})
-    ensure_topics(patient, Topology.from_settings(settings))
+    settings = _service_settings(None)
     run(settings, stop_on_signals(), file or settings.sources_file)
 
 

@@ -53,7 +53,7 @@ class EntryPool:
 
     def store(self) -> BandStore:
         """A new band store keeping its entries here."""
-        return BandStore(self.pages, self)
+        return BandStore(pool=self)
 
     def expire(self, oldest: float) -> np.ndarray | None:
         """Drop the entries last seen before ``oldest`` (a POSIX time); their ids, None if none."""
@@ -77,8 +77,8 @@ class EntryPool:
 
 class BandStore(MutableMapping[str, bytes]):
     def __init__(self, pages: int = PAGES, pool: EntryPool | None = None) -> None:
-        self.pages = pages
         self.pool = pool if pool is not None else EntryPool(pages)
+        self.pages = self.pool.pages  # the pool's: entries are found in its pages by them
         self.pool.stores[id(self)] = self
         self.tags: dict[int, bytearray] = {}  # page -> the 4-byte tag of each row, a bucket's in the order written
         self.ids: dict[int, bytearray] = {}  # page -> the 8-byte article id of each row
@@ -123,7 +123,7 @@ class BandStore(MutableMapping[str, bytes]):
         if not rows:
             return None
         ids = self.ids[page]
-        found = [entry for row in rows if (entry := self._entry(bytes(ids[8 * row : 8 * row + 8])))]
+        found = [self._entry(bytes(ids[8 * row : 8 * row + 8])) for row in rows]
         return COUNT.pack(len(found)) + b"".join(found)
 
     def _entry(self, number: bytes) -> bytes:

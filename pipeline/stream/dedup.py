@@ -90,9 +90,10 @@ class DedupStage:
         before: dict[str, BandCandidate] = {}
         later: dict[str, BandCandidate] = {}
         window, cap = self.config.window, self.config.bucket_cap
-        keys = [band.key for band in item.band_keys()]
-        self.buckets.note(orjson.dumps([item.article_id, now.timestamp()]), journal(member, keys, now))
-        for band in item.band_keys():
+        bands = item.band_keys()
+        noted = journal(member, [band.key for band in bands], now)
+        self.buckets.note(orjson.dumps([item.article_id, now.timestamp()]), noted)
+        for band in bands:
             found = probe(self.buckets, band.key, member, now=now, window=window, cap=cap)
             # Only what can make this article a near duplicate travels on: similar articles ranked
             # before it, and those ranked after it but stored first, which may have been decided
@@ -101,7 +102,7 @@ class DedupStage:
                 before.setdefault(c.article_id, BandCandidate(**vars(c)))
             for c in similar_after(item.article_id, item.order, found, threshold):
                 later.setdefault(c.article_id, BandCandidate(**vars(c)))
-        covered = tuple(band.band for band in item.band_keys())
+        covered = tuple(band.band for band in bands)
         value = DecideMessage(
             article_id=item.article_id, covered=covered, candidates=tuple(before.values()), later=tuple(later.values())
         )
