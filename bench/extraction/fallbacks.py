@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from lxml.html import HtmlElement  # type: ignore[import-untyped]
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,21 +31,25 @@ from pipeline.extract.document import ExtractError  # noqa: E402
 from pipeline.extract.metadata import PageMeta, page_meta  # noqa: E402
 
 Page = tuple[str, str, str]  # truth, html, url
-Candidate = Callable[[str, PageMeta, str], str]  # html, metadata, trafilatura's text -> text
+Candidate = Callable[[str, HtmlElement, PageMeta, str], str]  # html, its tree, metadata, trafilatura's text -> text
 
 
 def load(path: Path) -> list[Page]:
     if (path / "ground-truth.json").exists():
-        return [(p.truth, p.html, p.url) for p in benchmark.load(path, None)]
+        return [(p.truth, p.html, p.url) for p in benchmark.load(path, None, {})]
     return [(p.truth, p.html, p.url) for p in sites.load(path)]
 
 
+def shipped(html: str, tree: HtmlElement, meta: PageMeta, main: str) -> str:
+    return extract_html.with_fallbacks(html, meta, main, extract_html.Readable(html, meta.title))
+
+
 CANDIDATES: list[tuple[str, Candidate]] = [
-    ("trafilatura's text kept", lambda html, meta, main: main),
-    ("JSON-LD articleBody", lambda html, meta, main: meta.article_body or ""),
-    ("readability-lxml", lambda html, meta, main: extract_html.readability_text(html)),
-    ("jusText", lambda html, meta, main: extract_html.justext_text(html, meta.language)),
-    ("the chain as shipped", extract_html.with_fallbacks),
+    ("trafilatura's text kept", lambda html, tree, meta, main: main),
+    ("JSON-LD articleBody", lambda html, tree, meta, main: meta.article_body or ""),
+    ("readability-lxml", lambda html, tree, meta, main: extract_html.Readable(html, meta.title)()),
+    ("jusText", lambda html, tree, meta, main: extract_html.justext_text(html, meta.language)),
+    ("the chain as shipped", lambda html, tree, meta, main: shipped(html, tree, meta, main)),
 ]
 
 
@@ -65,7 +71,7 @@ def main() -> None:
             if len(main_text) >= extract_html.MIN_BODY_CHARS:
                 continue
             for name, candidate in CANDIDATES:
-                scored[name].append(match(truth, candidate(html, meta, main_text)))
+                scored[name].append(match(truth, candidate(html, tree, meta, main_text)))
         n = len(scored[CANDIDATES[0][0]])
         print(f"{path.name}: {len(pages)} pages, {n} where trafilatura gives under {extract_html.MIN_BODY_CHARS} chars")
         if not n:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import justext
 import readability
@@ -28,6 +29,9 @@ FULLER_RATIO = 2.0
 CONTAINED_SHARE = 0.9
 # lxml refuses them in text set on a tree, as readability does; they are never article text.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# readability-lxml cleans each page with a Cleaner that also rewrites every link to drop javascript:
+# URLs and event attributes, a quarter of its time; neither is text, so the block it finds is the same.
+readability.readability.html_cleaner.javascript = False
 BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br")
 # Never article text, and removed by trafilatura's own cleaning anyway: stripping them first in one
 # C-level pass spares its many Python-level passes over the tree (on the public benchmark: the
@@ -105,19 +109,39 @@ def readability_text(html: str) -> str:
         return ""
 
 
-def _fallbacks(html: str, meta: PageMeta) -> list[Callable[[], str]]:
+@dataclass
+class Readable:
+    """readability-lxml's main block of one page as paragraphs, read at most once per page (the
+    slowest step of the HTML path where it runs). It reads the page as sent: on the tree trafilatura
+    is given, stripped of asides and navigation, it can settle on a teaser block instead."""
+
+    html: str
+    title: str | None
+    _text: str | None = field(default=None, init=False)
+
+    def __call__(self) -> str:
+        if self._text is None:
+            self._text = _paragraphs(readability_text(self.html), self.title)
+        return self._text
+
+
+def _fallbacks(html: str, meta: PageMeta, readable: Readable) -> list[Callable[[], str]]:
     """When trafilatura finds (next to) nothing: the page's own JSON-LD body, then readability-lxml,
     then jusText (on pages where trafilatura gives under ``MIN_BODY_CHARS``, readability scores
     best of the three: ``bench/extraction/fallbacks.py``)."""
-    return [lambda: meta.article_body or "", lambda: readability_text(html), lambda: justext_text(html, meta.language)]
+    return [
+        lambda: _paragraphs(meta.article_body or "", meta.title),
+        readable,
+        lambda: _paragraphs(justext_text(html, meta.language), meta.title),
+    ]
 
 
-def with_fallbacks(html: str, meta: PageMeta, text: str) -> str:
+def with_fallbacks(html: str, meta: PageMeta, text: str, readable: Readable) -> str:
     """``text``, or while it is under ``MIN_BODY_CHARS`` what the next fallback finds instead."""
-    for fallback in _fallbacks(html, meta):
+    for fallback in _fallbacks(html, meta, readable):
         if len(text) >= MIN_BODY_CHARS:
             break
-        text = _paragraphs(fallback(), meta.title) or text
+        text = fallback() or text
     return text
 
 
@@ -128,12 +152,12 @@ def prose_share(text: str) -> float:
     return sum(n for n in counts if n >= GOOD_MIN_WORDS) / total if total else 0.0
 
 
-def prose_or_readability(html: str, meta: PageMeta, text: str) -> str:
+def prose_or_readability(readable: Readable, text: str) -> str:
     """A main text that is mostly short lines (a menu taken for the article) gives way to
     readability-lxml's block when that reads more as prose."""
     if prose_share(text) >= MIN_PROSE_SHARE:
         return text
-    other = _paragraphs(readability_text(html), meta.title)
+    other = readable()
     return other if len(other) >= MIN_BODY_CHARS and prose_share(other) > prose_share(text) else text
 
 
@@ -147,13 +171,13 @@ def contains(whole: str, part: str) -> bool:
     return sum(p in whole for p in paragraphs) >= CONTAINED_SHARE * len(paragraphs)
 
 
-def fuller_block(html: str, tree: HtmlElement, meta: PageMeta, text: str) -> str:
+def fuller_block(readable: Readable, tree: HtmlElement, text: str) -> str:
     """The article whole where trafilatura kept only one of the containers it is split into: when
     the page's paragraphs hold several times the text, readability-lxml's block, if it holds the
     text and much more."""
     if paragraph_chars(tree) < FULLER_RATIO * len(text):
         return text
-    other = _paragraphs(readability_text(html), meta.title)
+    other = readable()
     return other if len(other) >= FULLER_RATIO * len(text) and contains(other, text) else text
 
 
@@ -165,8 +189,9 @@ def extract_html(html: str, url: str | None) -> ExtractedText | None:
     meta = page_meta(tree)
     date_hints = page_date_hints(tree, url, meta)
     strip_inert(tree)
-    text = with_fallbacks(html, meta, without_furniture(_paragraphs(main_text(tree, url), meta.title)))
-    text = fuller_block(html, tree, meta, prose_or_readability(html, meta, text)) if text else text
+    readable = Readable(html, meta.title)
+    text = with_fallbacks(html, meta, without_furniture(_paragraphs(main_text(tree, url), meta.title)), readable)
+    text = fuller_block(readable, tree, prose_or_readability(readable, text)) if text else text
     if not text and not (meta.title and date_hints):
         return None
     return ExtractedText(

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from lxml.html import fragment_fromstring  # type: ignore[import-untyped]
 
 from pipeline.extract import ExtractError, extract
-from pipeline.extract.html import extract_html, fuller_block, prose_or_readability
-from pipeline.extract.metadata import PageMeta
+from pipeline.extract.html import Readable, extract_html, fuller_block, parse, prose_or_readability
 from pipeline.models import Article, Capture, DateHint, stable_id
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -136,10 +134,10 @@ def test_a_menu_taken_for_the_article_gives_way_to_the_prose_block() -> None:
     menu = "\n\n".join(f"Service desk {n}" for n in range(60))
     page = f"""<html><body><ul>{"".join(f"<li><a href='/s{n}'>Service desk {n}</a></li>" for n in range(60))}</ul>
 <div>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></body></html>"""
-    text = prose_or_readability(page, PageMeta(), menu)
+    text = prose_or_readability(Readable(page, None), menu)
     assert all(p in text for p in PARAGRAPHS)
     assert "Service desk 7" not in text
-    assert prose_or_readability(page, PageMeta(), "\n\n".join(PARAGRAPHS)) == "\n\n".join(PARAGRAPHS)
+    assert prose_or_readability(Readable(page, None), "\n\n".join(PARAGRAPHS)) == "\n\n".join(PARAGRAPHS)
 
 
 def test_an_article_split_into_containers_is_taken_whole() -> None:
@@ -151,8 +149,8 @@ def test_an_article_split_into_containers_is_taken_whole() -> None:
     page = (
         f"""<html><body><div class="story">{"".join(f"<p>{p}</p>" for p in (*PARAGRAPHS, *more))}</div></body></html>"""
     )
-    tree = fragment_fromstring(page, create_parent="div")
     part = "\n\n".join(PARAGRAPHS)
-    whole = fuller_block(page, tree, PageMeta(), part)
+    whole = fuller_block(Readable(page, None), parse(page), part)
     assert all(p in whole for p in (*PARAGRAPHS, *more))
-    assert fuller_block(page, tree, PageMeta(), "\n\n".join((*PARAGRAPHS, *more))) == "\n\n".join((*PARAGRAPHS, *more))
+    everything = "\n\n".join((*PARAGRAPHS, *more))
+    assert fuller_block(Readable(page, None), parse(page), everything) == everything
