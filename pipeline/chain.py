@@ -39,7 +39,7 @@ from pipeline.models import (
     StoryAssignment,
     UniqueArticle,
 )
-from pipeline.stories import track
+from pipeline.stories import StoryIndex, track
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
@@ -73,11 +73,13 @@ def enrich(item: UniqueArticle, *, now: datetime) -> EnrichedArticle:
     return EnrichedArticle(article=article, dedup=item.dedup, datestamp=dated, claims=claims, errors=tuple(errors))
 
 
-def follow_story(store: MutableMapping[str, Any], item: EnrichedArticle) -> tuple[StoryAssignment, list[ClaimUpdate]]:
+def follow_story(
+    store: MutableMapping[str, Any], item: EnrichedArticle, index: StoryIndex | None = None
+) -> tuple[StoryAssignment, list[ClaimUpdate]]:
     """The story the article joins and the claim updates it causes; a failure gives a story-less
-    assignment that says why."""
+    assignment that says why. ``index``: the store's story index, kept from one article to the next."""
     try:
-        return track(store, item)
+        return track(store, item, index=index)
     except Exception as exc:  # noqa: BLE001
         log.warning("story step failed", article_id=item.article.article_id, error=repr(exc))
         failed = StoryAssignment(
@@ -99,6 +101,7 @@ class Stores:
     boilerplate: MutableMapping[str, Any] = field(default_factory=dict)
     dedup: dedup.DedupStores = field(default_factory=dedup.DedupStores)
     stories: MutableMapping[str, Any] = field(default_factory=dict)
+    story_index: StoryIndex = field(default_factory=StoryIndex)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class Chain:
         if verdict.verdict not in ("unique", "update"):
             return ProcessResult(source=capture.source, article=article, dedup=verdict, datestamp=None, claims=())
         enriched = enrich(UniqueArticle(article=article, dedup=verdict), now=now)
-        story, _ = follow_story(stores.stories, enriched)
+        story, _ = follow_story(stores.stories, enriched, stores.story_index)
         return ProcessResult(
             source=capture.source,
             article=article,

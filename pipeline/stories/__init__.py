@@ -6,6 +6,7 @@ story's propositions, returning the story assignment and the claim updates (stan
 
 from __future__ import annotations
 
+from pipeline.stories.grouping import StoryIndex
 from pipeline.stories.tracker import TrackerParams, track
 
-__all__ = ["TrackerParams", "track"]
+__all__ = ["StoryIndex", "TrackerParams", "track"]

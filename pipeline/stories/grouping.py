@@ -7,6 +7,12 @@ keeps the most frequent terms of all its articles, so a thread can drift as the 
 article without a date is not discounted. The store is a mapping (a dict offline, a stream table in
 the stream) holding one JSON value per story under ``story:<id>``; past ``max_stories`` the least
 recently joined story is dropped.
+
+Only stories that can reach the threshold are scored: a ``StoryIndex`` knows which stories hold each
+term, and a story that shares none of the article's terms that make up more than 1 - threshold of its
+weight cannot overlap it by the threshold (a prefix filter, rarest terms first, so few postings are
+read). The index is derived from the store and rebuilt whenever the store's sequence is not the one
+it last saw (a restored or reassigned table), so the same stories win as when every story is scored.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pipeline.stories.terms import top_terms
 
 _PREFIX = "story:"
 _SEQUENCE = "sequence"
+_MARGIN = 1e-9  # the prefix filter errs towards scoring a story too many, never one too few
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +46,71 @@ class Joined:
     score: float
 
 
+class StoryIndex:
+    """Which stories of a store hold each term, and when each was last joined."""
+
+    def __init__(self) -> None:
+        self.sequence: object = None
+        self.postings: dict[str, set[str]] = {}
+        self.touched: dict[str, int] = {}  # story key -> sequence of its last join, in store order
+
+    def sync(self, store: MutableMapping[str, Any]) -> None:
+        if self.sequence == store.get(_SEQUENCE) and self.sequence is not None:
+            return
+        self.postings, self.touched = {}, {}
+        for key in store:
+            if key.startswith(_PREFIX):
+                self.add(key, store[key])
+        self.sequence = store.get(_SEQUENCE)
+
+    def add(self, key: str, story: dict[str, Any]) -> None:
+        """``story`` stored under ``key``: a key already known keeps its place, as in the store."""
+        self.touched[key] = int(story.get("touched", 0))
+        for term in story["terms"]:
+            self.postings.setdefault(term, set()).add(key)
+
+    def remove(self, key: str, story: dict[str, Any]) -> None:
+        self.touched.pop(key, None)
+        self.forget_terms(key, story)
+
+    def forget_terms(self, key: str, story: dict[str, Any]) -> None:
+        for term in story["terms"]:
+            holders = self.postings.get(term)
+            if holders is not None:
+                holders.discard(key)
+                if not holders:
+                    del self.postings[term]
+
+    def candidates(self, terms: dict[str, int], threshold: float) -> list[str]:
+        """The story keys, in store order, that share enough of ``terms`` to reach ``threshold``."""
+        total = sum(terms.values())
+        found: set[str] = set()
+        left = total
+        for term in sorted(terms, key=lambda t: (len(self.postings.get(t, ())), t)):
+            if left / total < threshold - _MARGIN:
+                break
+            found |= self.postings.get(term, set())
+            left -= terms[term]
+        return [key for key in self.touched if key in found]
+
+
 def assign_story(
-    store: MutableMapping[str, Any], article_id: str, text: str, day: date | None, params: StoryParams
+    store: MutableMapping[str, Any],
+    article_id: str,
+    text: str,
+    day: date | None,
+    params: StoryParams,
+    index: StoryIndex | None = None,
 ) -> Joined:
-    """The story ``text`` joins (updating it in ``store``), or a new one keyed by ``article_id``."""
+    """The story ``text`` joins (updating it in ``store`` and ``index``), or a new one keyed by
+    ``article_id``. Without an ``index`` one is built from the store for this call."""
+    if index is None:
+        index = StoryIndex()
+    index.sync(store)
     terms = top_terms(text, params.terms_per_article)
     best: dict[str, Any] | None = None
     best_score = 0.0
-    keys = [k for k in store if k.startswith(_PREFIX)]
-    for key in keys:
+    for key in index.candidates(terms, params.threshold):
         story = store[key]
         score = overlap(terms, story["terms"]) * decay(day, story, params.half_life_days)
         if score > best_score:
@@ -57,9 +120,9 @@ def assign_story(
         opened, best_score = True, 1.0
     else:
         opened = False
-    _join(store, best, terms, day, params)
-    joined_key = _PREFIX + best["story_id"]
-    _evict(store, keys if joined_key in keys else [*keys, joined_key], params.max_stories)
+    _join(store, index, best, terms, day, params)
+    _evict(store, index, params.max_stories)
+    index.sequence = store.get(_SEQUENCE)
     return Joined(best["story_id"], opened, round(best_score, 4))
 
 
@@ -77,7 +140,12 @@ def decay(day: date | None, story: dict[str, Any], half_life_days: float) -> flo
 
 
 def _join(
-    store: MutableMapping[str, Any], story: dict[str, Any], terms: dict[str, int], day: date | None, params: StoryParams
+    store: MutableMapping[str, Any],
+    index: StoryIndex,
+    story: dict[str, Any],
+    terms: dict[str, int],
+    day: date | None,
+    params: StoryParams,
 ) -> None:
     merged = Counter(story["terms"])
     merged.update(terms)
@@ -86,7 +154,8 @@ def _join(
     iso = day.isoformat() if day else None
     first = min(filter(None, (story["first"], iso)), default=None)
     last = max(filter(None, (story["last"], iso)), default=None)
-    store[_PREFIX + story["story_id"]] = {
+    key = _PREFIX + story["story_id"]
+    joined = {
         "story_id": story["story_id"],
         "terms": dict(merged.most_common(params.terms_per_story)),
         "first": first,
@@ -94,13 +163,17 @@ def _join(
         "articles": story["articles"] + 1,
         "touched": sequence,
     }
+    index.forget_terms(key, story)
+    store[key] = joined
+    index.add(key, joined)
 
 
-def _evict(store: MutableMapping[str, Any], keys: list[str], limit: int) -> None:
-    """Past ``limit`` stories (``keys``: every story key in ``store``), drop the least recently joined."""
-    if len(keys) <= limit:
+def _evict(store: MutableMapping[str, Any], index: StoryIndex, limit: int) -> None:
+    """Past ``limit`` stories, drop the least recently joined."""
+    if len(index.touched) <= limit:
         return
-    oldest = min(keys, key=lambda k: int(store[k]["touched"]))
+    oldest = min(index.touched, key=index.touched.__getitem__)
+    index.remove(oldest, store[oldest])
     del store[oldest]
     store.pop(propositions_key(oldest[len(_PREFIX) :]), None)
 

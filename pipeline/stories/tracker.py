@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.claims.dating import publication_date
 from pipeline.models import ClaimUpdate, EnrichedArticle, StoryAssignment
-from pipeline.stories.grouping import StoryParams, assign_story
+from pipeline.stories.grouping import StoryIndex, StoryParams, assign_story
 from pipeline.stories.timeline import TimelineParams, add_claim
 
 
@@ -26,12 +26,16 @@ def article_day(item: EnrichedArticle) -> date | None:
 
 
 def track(
-    store: MutableMapping[str, Any], item: EnrichedArticle, params: TrackerParams | None = None
+    store: MutableMapping[str, Any],
+    item: EnrichedArticle,
+    params: TrackerParams | None = None,
+    index: StoryIndex | None = None,
 ) -> tuple[StoryAssignment, list[ClaimUpdate]]:
+    """``index``: the store's story index, kept by the caller from one article to the next."""
     params = params or TrackerParams()
     article = item.article
     text = f"{article.title or ''}\n{article.text}"
-    joined = assign_story(store, article.article_id, text, article_day(item), params.stories)
+    joined = assign_story(store, article.article_id, text, article_day(item), params.stories, index)
     updates = [u for c in item.claims if (u := add_claim(store, joined.story_id, c, params.timelines)) is not None]
     assignment = StoryAssignment(
         article_id=article.article_id,

@@ -11,6 +11,7 @@ from datetime import datetime
 from pipeline import metrics
 from pipeline.chain import follow_story
 from pipeline.models import EnrichedArticle
+from pipeline.stories import StoryIndex
 from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 from pipeline.stream.state import Table
 
@@ -19,12 +20,13 @@ SHARD_KEY = "stories"
 
 def agents() -> list[AnyAgent]:
     table = Table("stories")
+    index = StoryIndex()
 
     def route(item: EnrichedArticle, now: datetime, out: Outbox) -> None:
         out.send("stories_in", SHARD_KEY, item)
 
     def follow(item: EnrichedArticle, now: datetime, out: Outbox) -> None:
-        assignment, found = follow_story(table, item)
+        assignment, found = follow_story(table, item, index)
         for error in assignment.errors:
             metrics.ENRICH_ERRORS.labels(error.step).inc()
         for update in found:

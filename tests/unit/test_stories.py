@@ -20,7 +20,7 @@ from pipeline.models import (
 )
 from pipeline.process import process_paths
 from pipeline.stories import TrackerParams, track
-from pipeline.stories.grouping import StoryParams, assign_story
+from pipeline.stories.grouping import StoryIndex, StoryParams, assign_story
 from pipeline.stories.timeline import TimelineParams, add_claim, ordered, stance_changes
 from tests.seeds import EXPECTED, SEEDS_DIR
 
@@ -171,6 +171,49 @@ def test_the_least_recent_story_is_evicted() -> None:
         store, "other", "Quantum chips from Delft researchers set a coherence record.", date(2025, 1, 1), params
     )
     assert sorted(k for k in store if k.startswith("story:")) == ["story:other", "story:ski"]
+
+
+STREAM = [
+    ("ski", SKI),
+    ("port", HARBOUR),
+    ("chips", "Quantum chips from Delft researchers set a coherence record in a cold laboratory."),
+    ("ski2", SKI + " Avalanche patrols closed two runs."),
+    ("port2", HARBOUR + " Harbour cranes stood idle."),
+    ("chips2", "Delft researchers said their quantum chips kept coherence for a record time."),
+]
+
+
+class EveryStory(StoryIndex):
+    def candidates(self, terms: dict[str, int], threshold: float) -> list[str]:
+        return list(self.touched)
+
+
+def test_a_kept_index_joins_the_stories_that_scoring_every_story_joins() -> None:
+    """An index kept from one article to the next, eviction included, joins the stories that scoring
+    every open story joins, opened the same way."""
+    for limit in (2, 100):
+        params = StoryParams(max_stories=limit)
+        kept, fresh = StoryIndex(), {}
+        store: dict[str, Any] = {}
+        with_index = [assign_story(store, n, t, date(2025, 1, 1), params, kept) for n, t in STREAM * 2]
+        scanned = [assign_story(fresh, n, t, date(2025, 1, 1), params, EveryStory()) for n, t in STREAM * 2]
+        assert with_index == scanned
+        assert store == fresh
+        assert sum(not j.opened for j in with_index) == (0 if limit == 2 else 9)  # a full store forgets them
+        assert len([k for k in store if k.startswith("story:")]) == min(limit, 3)
+
+
+def test_the_index_is_rebuilt_for_a_store_it_has_not_seen() -> None:
+    """A table restored or handed over (another sequence) is read again: no story it holds is missed."""
+    params = StoryParams()
+    index = StoryIndex()
+    assign_story({}, "elsewhere", SKI, date(2025, 1, 1), params, index)
+    restored: dict[str, Any] = {}
+    assign_story(restored, "port", HARBOUR, date(2025, 1, 1), params)
+    assign_story(restored, "other", "Quantum chips from Delft set a record.", date(2025, 1, 1), params)
+    joined = assign_story(restored, "port2", HARBOUR, date(2025, 1, 2), params, index)
+    assert not joined.opened and joined.story_id == "port"
+    assert sorted(index.touched) == sorted(k for k in restored if k.startswith("story:"))
 
 
 def claim(text: str, polarity: str, stated_at: str | None, speaker: str = "Agency") -> Claim:
