@@ -157,3 +157,52 @@ def test_a_date_just_above_the_headline_is_read_past_a_large_menu_before_it() ->
     hints = [(h.source, h.text, h.role) for h in extracted(html).date_hints]
     assert ("byline", "March 4, 2024", "published") in hints
     assert stamped(html).published == "2024-03-04"
+
+
+def german_page(top: str, headings: str = "<h1>Fähre fährt wieder</h1>") -> str:
+    return (
+        '<!DOCTYPE html><html lang="de"><head><title>Fähre fährt wieder | Talbote</title></head><body>'
+        f"<article>{headings}{top}<p>Die Fähre zwischen den beiden Marktorten fährt nach einem Winter im Trockendock "
+        "wieder, mit neuem Motor und breiterem Deck für Fahrräder, teilte der Betreiber mit.</p>"
+        "<p>Pendler nahmen seit November einen Umweg über die Brücke im Landesinneren.</p></article></body></html>"
+    )
+
+
+def bylines(html: str) -> list[tuple[str, str]]:
+    return [(h.text, h.role) for h in extracted(html).date_hints if h.source == "byline"]
+
+
+def test_a_german_byline_with_a_month_name_is_read() -> None:
+    html = german_page("<p>Von Anna Beck · 4. Februar 2022, 09:30 Uhr</p>")
+    assert bylines(html) == [("4. Februar 2022, 09:30", "published")]
+    assert stamped(html).published == "2022-02-04T09:30"
+
+
+def test_a_date_told_in_a_sentence_of_the_story_is_no_byline() -> None:
+    sentence = (
+        "<p>Der Betreiber teilte am Montag (30. Oktober 2023) mit, dass die Fähre ab sofort wieder "
+        "im Stundentakt zwischen den Orten verkehrt.</p>"
+    )
+    assert bylines(german_page(sentence)) == []
+    dateline = "<p>Talheim, (12.11.2021). Der Betreiber teilte mit, dass die Fähre ab sofort wieder fährt.</p>"
+    assert bylines(german_page(dateline)) == [("12.11.2021", "published")]
+
+
+def test_the_headline_is_the_heading_that_says_the_title() -> None:
+    """A site name or a section set as the first <h1>, or an empty <h1>, is not the story's headline."""
+    for before in ("<h1>Talbote</h1>", "<h1> </h1>", "<h1>Lokales</h1><h1>Region</h1>"):
+        headings = f"<header>{before}<p>Ausgabe vom 1. Januar 2020</p></header><h1>Fähre fährt wieder</h1>"
+        html = german_page("<p>Von Anna Beck · 4. Februar 2022</p>", headings=f"</article><article>{headings}")
+        assert bylines(html) == [("4. Februar 2022", "published")], before
+    as_h2 = "<h1>Talbote</h1><div><p>1. Januar 2020</p></div><h2>Fähre fährt wieder</h2>"
+    assert bylines(german_page("<p>Von Anna Beck · 4. Februar 2022</p>", headings=as_h2)) == [
+        ("4. Februar 2022", "published")
+    ]
+
+
+def test_a_menu_item_named_after_a_date_is_no_byline() -> None:
+    for menu in (
+        "<nav><ul><li><a href='/fest'>Hafenfest – 12. Mai 2012</a></li></ul></nav>",
+        "<div role='navigation'><ul><li><a href='/fest'>Hafenfest – 12. Mai 2012</a></li></ul></div>",
+    ):
+        assert bylines(german_page(menu)) == [], menu
