@@ -63,10 +63,17 @@ def _shown(text: str | None) -> str:
     return text[:cut] + _DIGIT.sub("#", text[cut:])
 
 
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
+
+
 def _read(element: HtmlElement) -> bool:
-    """Whether the date reader reads an element's text: not code, and not the site's navigation
-    (a menu item may be named after a date)."""
-    return isinstance(element.tag, str) and element.tag not in _SILENT and element.get("role") != "navigation"
+    """Whether the date reader reads an element's text: not code, not hidden (a hidden element
+    often holds a machine date, a modified time), and not the site's navigation (a menu item may be
+    named after a date)."""
+    if not isinstance(element.tag, str) or element.tag in _SILENT or element.get("role") == "navigation":
+        return False
+    hidden = element.get("hidden") is not None or "hidden" in (element.get("class") or "").split()
+    return not hidden and not _HIDDEN_STYLE.search(element.get("style") or "")
 
 
 def _visible(element: HtmlElement) -> Iterator[str]:

@@ -206,3 +206,25 @@ def test_a_menu_item_named_after_a_date_is_no_byline() -> None:
         "<div role='navigation'><ul><li><a href='/fest'>Hafenfest – 12. Mai 2012</a></li></ul></div>",
     ):
         assert bylines(german_page(menu)) == [], menu
+
+
+def test_microdata_dates_on_page_elements_are_metadata() -> None:
+    top = (
+        '<time itemprop="dateModified" datetime="2024-04-02 16:00:00" class="hidden">2024-04-02 16:00:00</time>'
+        '<p itemprop="datePublished" content="2024-03-05 10:20:00">März 2024</p>'
+    )
+    article = extracted(page(body_top=top))
+    hints = [(h.source, h.role, h.text) for h in article.date_hints]
+    assert ("metadata", "published", "2024-03-05 10:20:00") in hints
+    assert ("metadata", "modified", "2024-04-02 16:00:00") in hints
+    assert not [h for h in hints if h[0] == "byline"]  # the hidden machine date is not shown by the headline
+    assert stamp(article, ingested_at=NOW).published == "2024-03-05T10:20"
+
+
+def test_a_meta_tag_date_comes_before_the_microdata() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-03-06T09:00:00+01:00">',
+        '<time itemprop="datePublished" datetime="2024-03-05T20:00:00+01:00"></time>',
+    )
+    hints = [(h.source, h.text) for h in extracted(html).date_hints if h.role == "published"]
+    assert hints == [("metadata", "2024-03-06T09:00:00+01:00")]
