@@ -210,6 +210,28 @@ def headline_hints(
     return list(hints.values())
 
 
+# "Published on March 4, 2024", "Veröffentlicht am 16.08.2019": a date the page calls its publication.
+_PUBLISHED_LABEL = re.compile(
+    r"(?i:\b(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert)(?:\s+(?:on|am))?\s*:?\s*)"
+)
+LABELLED_CHARS = 40
+
+
+def labelled_hint(tree: HtmlElement, language: str | None, url: str | None) -> DateHint | None:
+    """The first day anywhere in the page's visible text that a label calls its publication, as a
+    byline date: for a page whose headline shows none (the date under the story, in its footer)."""
+    body = tree.find(".//body")
+    if body is None:
+        return None
+    text = " ".join(" ".join(_visible(body)).split())
+    for label in _PUBLISHED_LABEL.finditer(text):
+        after = text[label.end() : label.end() + LABELLED_CHARS]
+        shown = _shown_dates(after, language, url)
+        if shown and after.startswith(shown[0][0]) and not shown[0][1]:
+            return DateHint(text=shown[0][0], source="byline")
+    return None
+
+
 # A page whose only date is in words of another language: htmldate hands it to dateparser, which
 # loads its locales then (seconds, once per process).
 _WARM_UP_PAGE = "<html><body><p>Publié le mardi 3 avril de l'an 2020</p></body></html>"
@@ -255,6 +277,8 @@ def page_date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple
     found = [*meta.date_hints, *headline_hints(tree, meta.language, page_url, titles)]
     if (in_url := url_hint(page_url)) is not None:
         found.append(in_url)
+    if not any(h.role == "published" for h in found) and (labelled := labelled_hint(tree, meta.language, page_url)):
+        found.append(labelled)
     if not _settled(found, date_order(meta.language, page_url)) and (read := htmldate_hint(tree)) is not None:
         found.append(read)
     return tuple(found)

@@ -228,3 +228,17 @@ def test_a_meta_tag_date_comes_before_the_microdata() -> None:
     )
     hints = [(h.source, h.text) for h in extracted(html).date_hints if h.role == "published"]
     assert hints == [("metadata", "2024-03-06T09:00:00+01:00")]
+
+
+def test_a_date_the_page_calls_its_publication_is_read_anywhere_when_the_headline_shows_none() -> None:
+    footer = (
+        "</article><footer><p>Folge 12 · Dauer: 41 Minuten</p><p>Veröffentlicht am 16.08.2019</p></footer><article>"
+    )
+    html = german_page(footer)
+    assert [(h.source, h.text) for h in extracted(html).date_hints] == [("byline", "16.08.2019")]
+    assert stamped(html).published == "2019-08-16"
+    english = page().replace("<footer>", "<footer><p>Filed under Transport</p><p>Posted on March 4, 2024</p>")
+    assert [(h.source, h.text) for h in extracted(english).date_hints] == [("byline", "March 4, 2024")]
+    # The page's metadata dates it already: the label is not looked for.
+    meta = '<meta property="article:published_time" content="2024-03-05T08:00:00Z">'
+    assert [h.source for h in extracted(english.replace("</head>", f"{meta}</head>")).date_hints] == ["metadata"]
