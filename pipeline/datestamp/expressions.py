@@ -39,18 +39,18 @@ MONTHS: dict[str, int] = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
+            ("january", "jan", "januar", "jänner", "jän"),
+            ("february", "feb", "februar", "feber"),
+            ("march", "mar", "märz", "mär", "mrz"),
             ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
+            ("may", "mai"),
+            ("june", "jun", "juni"),
+            ("july", "jul", "juli"),
             ("august", "aug"),
             ("september", "sept", "sep"),
-            ("october", "oct"),
+            ("october", "oct", "oktober", "okt"),
             ("november", "nov"),
-            ("december", "dec"),
+            ("december", "dec", "dezember", "dez"),
         ),
         start=1,
     )
@@ -67,6 +67,7 @@ _NUMBERS: dict[str, int] = {
     )
 } | {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "several": 3}
 
+# English and German month names (German pages write "1. Februar 2022", "3. Dez. 2011").
 # Month and weekday names are matched capitalized only: "may", "march" and "sat" are common words.
 _FULL_MONTHS = "|".join(name.capitalize() for name in MONTHS if len(name) > 3 and name != "sept")
 _SHORT_MONTHS = "|".join(name.capitalize() for name in MONTHS if len(name) <= 3 or name == "sept")
@@ -213,6 +214,11 @@ def _numeric_day(match: re.Match[str], ctx: _Context) -> Resolved | None:
     return (value.isoformat(), "day", False) if value else None
 
 
+def _short_year_day(match: re.Match[str], ctx: _Context) -> Resolved | None:
+    value = _safe_date(2000 + int(match.group("short_year")), int(match.group("month")), int(match.group("day")))
+    return (value.isoformat(), "day", False) if value else None
+
+
 def _month_day(match: re.Match[str], ctx: _Context) -> Resolved | None:
     if ctx.base is None:
         return None
@@ -308,11 +314,18 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(re.compile(rf"{_PREP}?{_WEEKDAY_PREFIX}{_MONTH}\s+{_DAY},?\s+{_YEAR}"), _absolute_day),
     _Rule(
         re.compile(
-            rf"{_PREP}?(?<![\d/.])(?P<first>[0-3]?\d)(?P<sep>[/.])(?P<second>[0-3]?\d)(?P=sep){_YEAR}(?![/.]?\w)"
+            rf"{_PREP}?(?<![\d/.])(?P<first>[0-3]?\d)(?P<sep>[/.])(?P<gap>\s?)(?P<second>[0-3]?\d)(?P=sep)(?P=gap)"
+            rf"{_YEAR}(?![/.]?\w)"
         ),
         _numeric_day,
     ),
-    _Rule(re.compile(rf"{_PREP}?{_WEEKDAY_PREFIX}(?<!\d){_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"), _absolute_day),
+    # "31.10.23": a German day with a two-digit year, always day first.
+    _Rule(
+        re.compile(rf"{_PREP}?(?<![\d/.])(?P<day>[0-3]\d)\.(?P<month>[01]\d)\.(?P<short_year>\d\d)(?![.,]?\d)"),
+        _short_year_day,
+    ),
+    # "4th of May, 2025", and "4. Mai 2025" as German writes the day.
+    _Rule(re.compile(rf"{_PREP}?{_WEEKDAY_PREFIX}(?<!\d){_DAY}\.?\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"), _absolute_day),
     *(
         _Rule(
             re.compile(
@@ -367,8 +380,8 @@ _RULES: tuple[_Rule, ...] = (
 
 # Every rule's match holds one of these words within a few characters, so the rules only scan the text around them.
 _ANCHOR = re.compile(
-    r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|"
-    r"tonight|tomorrow|week|month|year|ago))|\d{4}"
+    r"(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|jän|mär|mrz|mai|okt|dez|"
+    r"mon|tue|wed|thu|fri|sat|sun|yesterday|today|tonight|tomorrow|week|month|year|ago))|\d{4}|\d\.[01]\d\.\d"
 )
 _BEFORE_ANCHOR, _AFTER_ANCHOR = 40, 60
 

@@ -24,8 +24,12 @@ from pipeline.models import DateSource, Precision
 _WEST, _EAST = timedelta(hours=-12), timedelta(hours=14)
 _FINE: frozenset[Precision] = frozenset({"day", "minute"})
 _ONE_VOICE: dict[DateSource, str] = {"json-ld": "metadata"}
+_METADATA: frozenset[DateSource] = frozenset({"json-ld", "metadata"})
 # Sources that give the publisher's own day, never a UTC one.
 _SHOWN: frozenset[DateSource] = frozenset({"url", "byline"})
+# The metadata's modification time on the day the byline shows, not the metadata's publication day:
+# the page shows the version it was updated to as its date (a story reworked and put out again).
+MODIFIED_SUPPORT = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,21 +103,35 @@ def _combined(weights: Iterable[float]) -> float:
     return 1.0 - doubt
 
 
-def reconcile(candidates: list[Candidate], rank: dict[DateSource, int]) -> Verdict | None:
-    """The best-supported publication date, or None when there is none."""
+def reconcile(
+    candidates: list[Candidate], rank: dict[DateSource, int], modified_days: frozenset[date] = frozenset()
+) -> Verdict | None:
+    """The best-supported publication date, or None when there is none; ``modified_days`` are the
+    local days of the metadata's modification times."""
     fine = localise([c for c in candidates if c.precision in _FINE])
     if not fine:
         coarse = sorted(candidates, key=lambda c: rank[c.source])
         return Verdict(coarse[0], coarse[0].weight) if coarse else None
     weight = {c.source: max(o.weight for o in fine if o.source == c.source) for c in fine}
     shown_days = {c.day for c in fine if c.source in _SHOWN}
+    metadata_days = {c.day for c in fine if c.source in _METADATA}
+    # Only against the metadata's publication day: an update on that day says nothing new.
+    updated_days = ({c.day for c in fine if c.source == "byline"} & modified_days) - metadata_days
+
+    def voice_of(c: Candidate) -> str:
+        # htmldate reads the page's JSON-LD too: on a day the metadata states it is the metadata again.
+        if c.source == "htmldate" and c.day in metadata_days:
+            return "metadata"
+        return _ONE_VOICE.get(c.source, c.source)
 
     def voices(day: date) -> dict[str, float]:
         found: dict[str, float] = {}
         for c in fine:
             if day in _possible_days(c, shown_days):
-                voice = _ONE_VOICE.get(c.source, c.source)
+                voice = voice_of(c)
                 found[voice] = max(found.get(voice, 0.0), weight[c.source])
+        if day in updated_days:
+            found["modified"] = MODIFIED_SUPPORT
         return found
 
     def support(day: date) -> float:

@@ -102,8 +102,9 @@ def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
     order = date_order(article.language, article.url)
-    published = _from_hints(published_hints, order, _shown_updates(article.date_hints, order)) or _inferred(
-        article.text, ingested_at
+    shown_updates = _shown_updates(article.date_hints, order)
+    published = _from_hints(published_hints, order, shown_updates, _modified_days(article.date_hints, order)) or (
+        _inferred(article.text, ingested_at)
     )
     modified = _modified(article.date_hints, order)
     if published is None:
@@ -191,12 +192,20 @@ def _shown_updates(hints: tuple[DateHint, ...], order: DateOrder) -> set[date]:
     return {c.day for c in shown if c is not None}
 
 
-def _from_hints(hints: tuple[DateHint, ...], order: DateOrder, updates: set[date]) -> _Published | None:
+def _modified_days(hints: tuple[DateHint, ...], order: DateOrder) -> frozenset[date]:
+    """The local days of the metadata's modification times."""
+    stated = (candidate(h, order) for h in hints if h.role == "modified" and h.source in ("json-ld", "metadata"))
+    return frozenset(c.day for c in stated if c is not None)
+
+
+def _from_hints(
+    hints: tuple[DateHint, ...], order: DateOrder, updates: set[date], modified_days: frozenset[date] = frozenset()
+) -> _Published | None:
     """The reconciled publication; htmldate's day is left out when the page shows it as an update
     (htmldate reads "Updated March 5" as a date like any other)."""
     parsed = (candidate(h, order) for h in hints)
     kept = [c for c in parsed if c is not None and not (c.source == "htmldate" and c.day in updates)]
-    verdict = reconcile(kept, _RANK)
+    verdict = reconcile(kept, _RANK, modified_days)
     if verdict is None:
         return None
     won = verdict.winner

@@ -44,22 +44,51 @@ def url_hint(url: str | None) -> DateHint | None:
     return DateHint(text=f"{year:04d}-{month:02d}-{day:02d}", source="url")
 
 
-_SILENT = frozenset({"script", "style", "noscript", "template"})
+_SILENT = frozenset({"script", "style", "noscript", "template", "nav"})
+# A run of text this long is a sentence of the story ("the spokesman said on Monday (30 October
+# 2023)"), not a byline: the dates it tells of are not the page's, except a dateline at its start
+# ("Karlsruhe, (12.11.2021). The ...").
+PROSE_WORDS = 12
+DATELINE_WORDS = 4
+_DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"\S+")
+
+
+def _shown(text: str | None) -> str:
+    """A run of visible text as the date reader sees it: the digits of a sentence of prose hidden
+    after its dateline."""
+    if not text or len(text.split()) < PROSE_WORDS:
+        return text or ""
+    cut = [m.end() for m in itertools.islice(_WORDS.finditer(text), DATELINE_WORDS)][-1]
+    return text[:cut] + _DIGIT.sub("#", text[cut:])
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none")
+
+
+def _read(element: HtmlElement) -> bool:
+    """Whether the date reader reads an element's text: not code, not hidden (a hidden element
+    often holds a machine date, a modified time), and not the site's navigation (a menu item may be
+    named after a date)."""
+    if not isinstance(element.tag, str) or element.tag in _SILENT or element.get("role") == "navigation":
+        return False
+    hidden = element.get("hidden") is not None or "hidden" in (element.get("class") or "").split()
+    return not hidden and not _HIDDEN_STYLE.search(element.get("style") or "")
 
 
 def _visible(element: HtmlElement) -> Iterator[str]:
     """An element's visible text in document order, lazily (its tail excluded)."""
-    if isinstance(element.tag, str) and element.tag not in _SILENT:
-        yield element.text or ""
+    if _read(element):
+        yield _shown(element.text)
         for child in element:
             yield from _visible(child)
-            yield child.tail or ""
+            yield _shown(child.tail)
 
 
 def _text_of(element: HtmlElement, chars: int) -> str:
     """An element's visible text and its tail, whitespace collapsed, cut after about ``chars``."""
     parts, size = [], 0
-    for text in itertools.chain(_visible(element), [element.tail or ""]):
+    for text in itertools.chain(_visible(element), [_shown(element.tail)]):
         if text.strip():
             parts.append(text)
             size += len(text)
@@ -70,18 +99,18 @@ def _text_of(element: HtmlElement, chars: int) -> str:
 
 def _visible_backwards(element: HtmlElement) -> Iterator[str]:
     """An element's visible text from its end backwards, lazily (its tail excluded)."""
-    if isinstance(element.tag, str) and element.tag not in _SILENT:
+    if _read(element):
         for child in reversed(element):
-            yield child.tail or ""
+            yield _shown(child.tail)
             yield from _visible_backwards(child)
-        yield element.text or ""
+        yield _shown(element.text)
 
 
 def _end_of(element: HtmlElement, chars: int) -> str:
     """The end of ``_text_of(element)``, at least ``chars`` characters of it when it has them: read
     from the end, so a large block above the headline (a header with its menus) is not walked whole."""
     parts, size = [], 0
-    for text in itertools.chain([element.tail or ""], _visible_backwards(element)):
+    for text in itertools.chain([_shown(element.tail)], _visible_backwards(element)):
         if text.strip():
             parts.append(text)
             size += len(" ".join(text.split())) + 1
@@ -93,7 +122,7 @@ def _end_of(element: HtmlElement, chars: int) -> str:
 def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
     """The text beside the headline in document order, out to about ``chars`` characters: its
     siblings first, then its ancestors' siblings."""
-    parts: list[str] = [] if preceding else [headline.tail or ""]
+    parts: list[str] = [] if preceding else [_shown(headline.tail)]
     node, size = headline, 0
     while node is not None and size < chars:
         for sibling in node.itersiblings(preceding=preceding):
@@ -104,14 +133,44 @@ def _next_to(headline: HtmlElement, *, preceding: bool, chars: int) -> str:
                 break
         node = node.getparent()
         if node is not None:
-            parts.append((node.text if preceding else node.tail) or "")
+            parts.append(_shown(node.text if preceding else node.tail))
     text = " ".join(parts[::-1] if preceding else parts).split()
     return " ".join(text)
 
 
-def _around_headline(tree: HtmlElement) -> tuple[str, str] | None:
-    """The visible text just under the page's first <h1>, and just above it."""
-    headline = tree.find(".//body//h1")
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _title_share(heading: str, titles: list[str]) -> int:
+    """How much of a title ``heading`` says: its length inside a title, a title's inside it, else 0."""
+    return max((len(heading) if heading in t else len(t) if t in heading else 0 for t in titles), default=0)
+
+
+def find_headline(tree: HtmlElement, titles: tuple[str | None, ...] = ()) -> HtmlElement | None:
+    """The page's headline: of its <h1> and <h2> headings, the one that says most of its title (an
+    <h1> first at a tie), so that a site name or a section set as an <h1> above the story is passed
+    over; without such a heading, the first <h1> that says anything. A page without an <h1> has no
+    headline (a forum thread, a document): its <h2>s only stand in for an <h1> that is not the story's."""
+    h1s = tree.findall(".//body//h1")
+    if not h1s:
+        return None
+    said = [t for t in (_words(title) for title in titles if title) if t]
+    best, best_share, first = None, 0, None
+    for heading in itertools.chain(h1s, tree.iterfind(".//body//h2")):
+        text = _words(heading.text_content())
+        if not text:
+            continue
+        if first is None and heading.tag == "h1":
+            first = heading
+        if (share := _title_share(text, said)) > best_share:
+            best, best_share = heading, share
+    return best if best is not None else first
+
+
+def _around_headline(tree: HtmlElement, titles: tuple[str | None, ...] = ()) -> tuple[str, str] | None:
+    """The visible text just under the page's headline, and just above it."""
+    headline = find_headline(tree, titles)
     if headline is None:
         return None
     after = _next_to(headline, preceding=False, chars=AFTER_HEADLINE_CHARS)
@@ -134,10 +193,13 @@ def _shown_dates(text: str, language: str | None, url: str | None) -> list[tuple
     return found
 
 
-def headline_hints(tree: HtmlElement, language: str | None, url: str | None) -> list[DateHint]:
-    """The dates a reader sees by the headline, the nearest first (under it, else above it): the
-    publication as a byline date, one labelled as an update as a modified date."""
-    around = _around_headline(tree)
+def headline_hints(
+    tree: HtmlElement, language: str | None, url: str | None, titles: tuple[str | None, ...] = ()
+) -> list[DateHint]:
+    """The dates a reader sees by the headline (the heading that says the page's ``titles``), the
+    nearest first (under it, else above it): the publication as a byline date, one labelled as an
+    update as a modified date."""
+    around = _around_headline(tree, titles)
     if around is None:
         return []
     after, before = around
@@ -146,6 +208,28 @@ def headline_hints(tree: HtmlElement, language: str | None, url: str | None) -> 
     for text, update in shown:
         hints.setdefault(update, DateHint(text=text, source="byline", role="modified" if update else "published"))
     return list(hints.values())
+
+
+# "Published on March 4, 2024", "Veröffentlicht am 16.08.2019": a date the page calls its publication.
+_PUBLISHED_LABEL = re.compile(
+    r"(?i:\b(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert)(?:\s+(?:on|am))?\s*:?\s*)"
+)
+LABELLED_CHARS = 40
+
+
+def labelled_hint(tree: HtmlElement, language: str | None, url: str | None) -> DateHint | None:
+    """The first day anywhere in the page's visible text that a label calls its publication, as a
+    byline date: for a page whose headline shows none (the date under the story, in its footer)."""
+    body = tree.find(".//body")
+    if body is None:
+        return None
+    text = " ".join(" ".join(_visible(body)).split())
+    for label in _PUBLISHED_LABEL.finditer(text):
+        after = text[label.end() : label.end() + LABELLED_CHARS]
+        shown = _shown_dates(after, language, url)
+        if shown and after.startswith(shown[0][0]) and not shown[0][1]:
+            return DateHint(text=shown[0][0], source="byline")
+    return None
 
 
 # A page whose only date is in words of another language: htmldate hands it to dateparser, which
@@ -189,9 +273,12 @@ def page_date_hints(tree: HtmlElement, url: str | None, meta: PageMeta) -> tuple
     headline, the URL's (the capture's URL, else the one the page gives for itself) and, unless
     those agree, htmldate's."""
     page_url = url or meta.url
-    found = [*meta.date_hints, *headline_hints(tree, meta.language, page_url)]
+    titles = (meta.title, tree.findtext(".//title"))
+    found = [*meta.date_hints, *headline_hints(tree, meta.language, page_url, titles)]
     if (in_url := url_hint(page_url)) is not None:
         found.append(in_url)
+    if not any(h.role == "published" for h in found) and (labelled := labelled_hint(tree, meta.language, page_url)):
+        found.append(labelled)
     if not _settled(found, date_order(meta.language, page_url)) and (read := htmldate_hint(tree)) is not None:
         found.append(read)
     return tuple(found)

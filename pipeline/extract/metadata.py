@@ -63,12 +63,29 @@ class PageMeta:
     url: str | None = None
 
 
+# Microdata dates on the page's elements (<time itemprop="datePublished" datetime="...">): read
+# like the <meta> tags of the same name when the <meta> tags give no date.
+MICRODATA_DATES = ("datepublished", "datecreated")
+MICRODATA_MODIFIED = ("datemodified",)
+
+
 def _meta(tree: HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for node in tree.iterfind(".//meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
         value = (node.get("content") or "").strip()
         if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _microdata(tree: HtmlElement) -> dict[str, str]:
+    """The dates of the page's microdata elements other than <meta>, by property."""
+    found: dict[str, str] = {}
+    for node in tree.xpath("//body//*[@itemprop][@datetime or @content]"):
+        key = (node.get("itemprop") or "").strip().lower()
+        value = (node.get("datetime") or node.get("content") or "").strip()
+        if key in (*MICRODATA_DATES, *MICRODATA_MODIFIED) and value and key not in found and node.tag != "meta":
             found[key] = value
     return found
 
@@ -145,6 +162,16 @@ def _published(meta: dict[str, str], article: dict[str, Any]) -> list[DateHint]:
     return hints
 
 
+def _with_microdata(meta: dict[str, str], tree: HtmlElement) -> dict[str, str]:
+    """The <meta> tags, with the microdata's publication and modification dates where they give none."""
+    micro = _microdata(tree)
+    merged = dict(meta)
+    for keys, tags in ((MICRODATA_DATES, META_DATE), (MICRODATA_MODIFIED, META_MODIFIED)):
+        if not any(key in meta for key in tags):
+            merged.update((key, micro[key]) for key in keys if key in micro)
+    return merged
+
+
 def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:
     hints = _published(meta, article)
     modified = article.get("dateModified")
@@ -171,7 +198,7 @@ def page_meta(tree: HtmlElement) -> PageMeta:
         site=site,
         language=lang.group(1).lower() if lang else None,
         article_body=body.strip() if isinstance(body, str) and body.strip() else None,
-        date_hints=_dates(meta, article),
+        date_hints=_dates(_with_microdata(meta, tree), article),
         url=_page_url(tree, meta),
     )
 

@@ -279,3 +279,26 @@ def test_impossible_numeric_dates_are_not_dates(text: str) -> None:
 
 def test_the_tables_together_cover_at_least_sixty_expressions() -> None:
     assert len(CASES) + len(MORE_CASES) + len(NUMERIC_CASES) >= 60
+
+
+# German pages: month names, the day with its full stop, a spaced numeric day and a two-digit year.
+GERMAN_CASES: list[tuple[str, str, str]] = [
+    ("Der Fährbetrieb endete am 3. Dezember 2011 um 18 Uhr.", "3. Dezember 2011", "2011-12-03"),
+    ("Von Anna Beck, Samstag, 4. März 2023", "4. März 2023", "2023-03-04"),
+    ("Gemeldet am 19. Mai 2010.", "19. Mai 2010", "2010-05-19"),
+    ("Stand: 2. Okt. 2021", "2. Okt. 2021", "2021-10-02"),
+    ("Wien, 14. Jänner 2020", "14. Jänner 2020", "2020-01-14"),
+    ("Von Redaktion 4. 2. 2022. Der Hafen", "4. 2. 2022", "2022-02-04"),
+    ("Von: Lena Ott | 31.10.23", "31.10.23", "2023-10-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "key", "value"), GERMAN_CASES)
+def test_german_dates(text: str, key: str, value: str) -> None:
+    found = [(e.text, e.value) for e in find_date_expressions(text, None, order="DMY") if not e.relative]
+    assert found == [(key, value)]
+
+
+@pytest.mark.parametrize("text", ["Version 10.12.23.4 erschienen", "Kurs 12.05.23,5 Punkte", "Tabelle 1.10.23"])
+def test_numbers_that_look_like_short_german_dates_are_not_dates(text: str) -> None:
+    assert find_date_expressions(text, None, order="DMY") == []

@@ -148,3 +148,51 @@ def test_a_page_without_a_body_still_gets_its_date() -> None:
 def test_a_page_without_a_body_or_a_date_is_a_dead_letter() -> None:
     result = Chain().run(capture(page(body='<div class="player"></div>')), Stores(), now=NOW)
     assert result.dead_letter is not None and result.dead_letter.reason == "no article text found"
+
+
+def with_roles(*hints: tuple[str, str, str], language: str = "de") -> DateStamp:
+    article = Article(
+        article_id="a1",
+        trace_id="t1",
+        source="test",
+        language=language,
+        text=TEXT,
+        content_hash="h1",
+        date_hints=tuple(DateHint.model_validate({"text": t, "source": s, "role": r}) for t, s, r in hints),
+        extractor="trafilatura",
+        extracted_at=NOW,
+    )
+    return publication(article, ingested_at=NOW)
+
+
+def test_a_byline_on_the_metadatas_update_day_dates_the_version_shown() -> None:
+    """A story first put out in November and reworked in January shows January by its headline, and
+    the metadata's modification time says the same: the page is dated as the version it shows."""
+    hints = (
+        ("2021-11-29T14:13:37+00:00", "json-ld", "published"),
+        ("2022-01-12T14:27:30+00:00", "json-ld", "modified"),
+        ("12.01.2022", "byline", "published"),
+        ("2021-11-29", "htmldate", "published"),
+    )
+    result = with_roles(*hints)
+    assert (result.published, result.source) == ("2022-01-12", "byline")
+    assert result.confidence < 0.9  # the JSON-LD says otherwise
+    # Without the update the JSON-LD stands (htmldate repeating it is no second voice against the byline).
+    assert with_roles(*(h for h in hints if h[2] != "modified")).published == "2021-11-29T14:13+00:00"
+
+
+def test_an_update_on_the_publication_day_adds_no_certainty() -> None:
+    published = (("2022-01-12T09:00:00+01:00", "metadata", "published"), ("12.01.2022", "byline", "published"))
+    updated = (*published, ("2022-01-12T15:00:00+01:00", "metadata", "modified"))
+    assert with_roles(*updated).confidence == with_roles(*published).confidence
+
+
+def test_htmldate_repeating_the_json_ld_is_the_json_ld_again() -> None:
+    alone = with_roles(("2023-11-09T01:10:00Z", "json-ld", "published"), ("2023-11-08", "url", "published"))
+    repeated = with_roles(
+        ("2023-11-09T01:10:00Z", "json-ld", "published"),
+        ("2023-11-08", "url", "published"),
+        ("2023-11-09", "htmldate", "published"),
+    )
+    assert repeated.published == alone.published == "2023-11-08"
+    assert repeated.confidence == alone.confidence

@@ -157,3 +157,88 @@ def test_a_date_just_above_the_headline_is_read_past_a_large_menu_before_it() ->
     hints = [(h.source, h.text, h.role) for h in extracted(html).date_hints]
     assert ("byline", "March 4, 2024", "published") in hints
     assert stamped(html).published == "2024-03-04"
+
+
+def german_page(top: str, headings: str = "<h1>Fähre fährt wieder</h1>") -> str:
+    return (
+        '<!DOCTYPE html><html lang="de"><head><title>Fähre fährt wieder | Talbote</title></head><body>'
+        f"<article>{headings}{top}<p>Die Fähre zwischen den beiden Marktorten fährt nach einem Winter im Trockendock "
+        "wieder, mit neuem Motor und breiterem Deck für Fahrräder, teilte der Betreiber mit.</p>"
+        "<p>Pendler nahmen seit November einen Umweg über die Brücke im Landesinneren.</p></article></body></html>"
+    )
+
+
+def bylines(html: str) -> list[tuple[str, str]]:
+    return [(h.text, h.role) for h in extracted(html).date_hints if h.source == "byline"]
+
+
+def test_a_german_byline_with_a_month_name_is_read() -> None:
+    html = german_page("<p>Von Anna Beck · 4. Februar 2022, 09:30 Uhr</p>")
+    assert bylines(html) == [("4. Februar 2022, 09:30", "published")]
+    assert stamped(html).published == "2022-02-04T09:30"
+
+
+def test_a_date_told_in_a_sentence_of_the_story_is_no_byline() -> None:
+    sentence = (
+        "<p>Der Betreiber teilte am Montag (30. Oktober 2023) mit, dass die Fähre ab sofort wieder "
+        "im Stundentakt zwischen den Orten verkehrt.</p>"
+    )
+    assert bylines(german_page(sentence)) == []
+    dateline = "<p>Talheim, (12.11.2021). Der Betreiber teilte mit, dass die Fähre ab sofort wieder fährt.</p>"
+    assert bylines(german_page(dateline)) == [("12.11.2021", "published")]
+
+
+def test_the_headline_is_the_heading_that_says_the_title() -> None:
+    """A site name or a section set as the first <h1>, or an empty <h1>, is not the story's headline."""
+    for before in ("<h1>Talbote</h1>", "<h1> </h1>", "<h1>Lokales</h1><h1>Region</h1>"):
+        headings = f"<header>{before}<p>Ausgabe vom 1. Januar 2020</p></header><h1>Fähre fährt wieder</h1>"
+        html = german_page("<p>Von Anna Beck · 4. Februar 2022</p>", headings=f"</article><article>{headings}")
+        assert bylines(html) == [("4. Februar 2022", "published")], before
+    as_h2 = "<h1>Talbote</h1><div><p>1. Januar 2020</p></div><h2>Fähre fährt wieder</h2>"
+    assert bylines(german_page("<p>Von Anna Beck · 4. Februar 2022</p>", headings=as_h2)) == [
+        ("4. Februar 2022", "published")
+    ]
+
+
+def test_a_menu_item_named_after_a_date_is_no_byline() -> None:
+    for menu in (
+        "<nav><ul><li><a href='/fest'>Hafenfest – 12. Mai 2012</a></li></ul></nav>",
+        "<div role='navigation'><ul><li><a href='/fest'>Hafenfest – 12. Mai 2012</a></li></ul></div>",
+    ):
+        assert bylines(german_page(menu)) == [], menu
+
+
+def test_microdata_dates_on_page_elements_are_metadata() -> None:
+    top = (
+        '<time itemprop="dateModified" datetime="2024-04-02 16:00:00" class="hidden">2024-04-02 16:00:00</time>'
+        '<p itemprop="datePublished" content="2024-03-05 10:20:00">März 2024</p>'
+    )
+    article = extracted(page(body_top=top))
+    hints = [(h.source, h.role, h.text) for h in article.date_hints]
+    assert ("metadata", "published", "2024-03-05 10:20:00") in hints
+    assert ("metadata", "modified", "2024-04-02 16:00:00") in hints
+    assert not [h for h in hints if h[0] == "byline"]  # the hidden machine date is not shown by the headline
+    assert stamp(article, ingested_at=NOW).published == "2024-03-05T10:20"
+
+
+def test_a_meta_tag_date_comes_before_the_microdata() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-03-06T09:00:00+01:00">',
+        '<time itemprop="datePublished" datetime="2024-03-05T20:00:00+01:00"></time>',
+    )
+    hints = [(h.source, h.text) for h in extracted(html).date_hints if h.role == "published"]
+    assert hints == [("metadata", "2024-03-06T09:00:00+01:00")]
+
+
+def test_a_date_the_page_calls_its_publication_is_read_anywhere_when_the_headline_shows_none() -> None:
+    footer = (
+        "</article><footer><p>Folge 12 · Dauer: 41 Minuten</p><p>Veröffentlicht am 16.08.2019</p></footer><article>"
+    )
+    html = german_page(footer)
+    assert [(h.source, h.text) for h in extracted(html).date_hints] == [("byline", "16.08.2019")]
+    assert stamped(html).published == "2019-08-16"
+    english = page().replace("<footer>", "<footer><p>Filed under Transport</p><p>Posted on March 4, 2024</p>")
+    assert [(h.source, h.text) for h in extracted(english).date_hints] == [("byline", "March 4, 2024")]
+    # The page's metadata dates it already: the label is not looked for.
+    meta = '<meta property="article:published_time" content="2024-03-05T08:00:00Z">'
+    assert [h.source for h in extracted(english.replace("</head>", f"{meta}</head>")).date_hints] == ["metadata"]
