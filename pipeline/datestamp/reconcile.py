@@ -24,7 +24,7 @@ from pipeline.models import DateSource, Precision
 _WEST, _EAST = timedelta(hours=-12), timedelta(hours=14)
 _FINE: frozenset[Precision] = frozenset({"day", "minute"})
 _ONE_VOICE: dict[DateSource, str] = {"json-ld": "metadata"}
-_METADATA: frozenset[DateSource] = frozenset({"json-ld", "metadata"})
+METADATA: frozenset[DateSource] = frozenset({"json-ld", "metadata"})
 # Sources that give the publisher's own day, never a UTC one.
 _SHOWN: frozenset[DateSource] = frozenset({"url", "byline"})
 # The metadata's modification time on the day the byline shows, not the metadata's publication day:
@@ -114,7 +114,7 @@ def reconcile(
         return Verdict(coarse[0], coarse[0].weight) if coarse else None
     weight = {c.source: max(o.weight for o in fine if o.source == c.source) for c in fine}
     shown_days = {c.day for c in fine if c.source in _SHOWN}
-    metadata_days = {c.day for c in fine if c.source in _METADATA}
+    metadata_days = {c.day for c in fine if c.source in METADATA}
     # Only against the metadata's publication day: an update on that day says nothing new.
     updated_days = ({c.day for c in fine if c.source == "byline"} & modified_days) - metadata_days
 

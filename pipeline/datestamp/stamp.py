@@ -18,7 +18,7 @@ from dateparser.date import DateDataParser
 
 from pipeline.datestamp.expressions import PERIODS, DateOrder, find_date_expressions, iso
 from pipeline.datestamp.locale import date_order
-from pipeline.datestamp.reconcile import Candidate, offset_text, reconcile
+from pipeline.datestamp.reconcile import METADATA, Candidate, offset_text, reconcile
 from pipeline.models import Article, DateExpression, DateHint, DateSource, DateStamp, Precision
 
 _PRIORITY: tuple[DateSource, ...] = (
@@ -102,10 +102,8 @@ def publication(article: Article, *, ingested_at: datetime) -> DateStamp:
     """The date stamp without the date expressions of the text (a step of its own, that may fail alone)."""
     published_hints = tuple(h for h in article.date_hints if not _is_modified(h))
     order = date_order(article.language, article.url)
-    shown_updates = _shown_updates(article.date_hints, order)
-    published = _from_hints(published_hints, order, shown_updates, _modified_days(article.date_hints, order)) or (
-        _inferred(article.text, ingested_at)
-    )
+    updates, modified_days = _shown_updates(article.date_hints, order), _modified_days(article.date_hints, order)
+    published = _from_hints(published_hints, order, updates, modified_days) or _inferred(article.text, ingested_at)
     modified = _modified(article.date_hints, order)
     if published is None:
         return undated(article, ingested_at=ingested_at, modified_at=modified)
@@ -194,12 +192,12 @@ def _shown_updates(hints: tuple[DateHint, ...], order: DateOrder) -> set[date]:
 
 def _modified_days(hints: tuple[DateHint, ...], order: DateOrder) -> frozenset[date]:
     """The local days of the metadata's modification times."""
-    stated = (candidate(h, order) for h in hints if h.role == "modified" and h.source in ("json-ld", "metadata"))
+    stated = (candidate(h, order) for h in hints if h.role == "modified" and h.source in METADATA)
     return frozenset(c.day for c in stated if c is not None)
 
 
 def _from_hints(
-    hints: tuple[DateHint, ...], order: DateOrder, updates: set[date], modified_days: frozenset[date] = frozenset()
+    hints: tuple[DateHint, ...], order: DateOrder, updates: set[date], modified_days: frozenset[date]
 ) -> _Published | None:
     """The reconciled publication; htmldate's day is left out when the page shows it as an update
     (htmldate reads "Updated March 5" as a date like any other)."""

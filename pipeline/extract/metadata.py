@@ -79,13 +79,13 @@ def _meta(tree: HtmlElement) -> dict[str, str]:
     return found
 
 
-def _microdata(tree: HtmlElement) -> dict[str, str]:
-    """The dates of the page's microdata elements other than <meta>, by property."""
+def _microdata(tree: HtmlElement, keys: tuple[str, ...]) -> dict[str, str]:
+    """The first date of each of ``keys`` on the page's microdata elements other than <meta>."""
     found: dict[str, str] = {}
-    for node in tree.xpath("//body//*[@itemprop][@datetime or @content]"):
+    for node in tree.xpath("//body//*[@itemprop][@datetime or @content][not(self::meta)]"):
         key = (node.get("itemprop") or "").strip().lower()
         value = (node.get("datetime") or node.get("content") or "").strip()
-        if key in (*MICRODATA_DATES, *MICRODATA_MODIFIED) and value and key not in found and node.tag != "meta":
+        if key in keys and value and key not in found:
             found[key] = value
     return found
 
@@ -163,13 +163,15 @@ def _published(meta: dict[str, str], article: dict[str, Any]) -> list[DateHint]:
 
 
 def _with_microdata(meta: dict[str, str], tree: HtmlElement) -> dict[str, str]:
-    """The <meta> tags, with the microdata's publication and modification dates where they give none."""
-    micro = _microdata(tree)
-    merged = dict(meta)
-    for keys, tags in ((MICRODATA_DATES, META_DATE), (MICRODATA_MODIFIED, META_MODIFIED)):
-        if not any(key in meta for key in tags):
-            merged.update((key, micro[key]) for key in keys if key in micro)
-    return merged
+    """The <meta> tags, with the microdata's publication and modification dates where they give none
+    (the elements are only searched then)."""
+    missing = tuple(
+        key
+        for keys, tags in ((MICRODATA_DATES, META_DATE), (MICRODATA_MODIFIED, META_MODIFIED))
+        if not any(tag in meta for tag in tags)
+        for key in keys
+    )
+    return {**meta, **_microdata(tree, missing)} if missing else meta
 
 
 def _dates(meta: dict[str, str], article: dict[str, Any]) -> tuple[DateHint, ...]:

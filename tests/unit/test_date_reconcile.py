@@ -16,7 +16,7 @@ NOW = datetime(2025, 6, 1, tzinfo=UTC)
 TEXT = "The lock keepers of the canal voted on Tuesday to keep the night passage open through the winter. " * 3
 
 
-def dated(*hints: tuple[str, str], language: str = "en", url: str | None = None) -> DateStamp:
+def stamped(hints: tuple[DateHint, ...], language: str, url: str | None = None) -> DateStamp:
     article = Article(
         article_id="a1",
         trace_id="t1",
@@ -25,11 +25,15 @@ def dated(*hints: tuple[str, str], language: str = "en", url: str | None = None)
         language=language,
         text=TEXT,
         content_hash="h1",
-        date_hints=tuple(DateHint.model_validate({"text": t, "source": s}) for t, s in hints),
+        date_hints=hints,
         extractor="trafilatura",
         extracted_at=NOW,
     )
     return publication(article, ingested_at=NOW)
+
+
+def dated(*hints: tuple[str, str], language: str = "en", url: str | None = None) -> DateStamp:
+    return stamped(tuple(DateHint.model_validate({"text": t, "source": s}) for t, s in hints), language, url)
 
 
 def page(head: str = "", body: str = "") -> str:
@@ -151,18 +155,7 @@ def test_a_page_without_a_body_or_a_date_is_a_dead_letter() -> None:
 
 
 def with_roles(*hints: tuple[str, str, str], language: str = "de") -> DateStamp:
-    article = Article(
-        article_id="a1",
-        trace_id="t1",
-        source="test",
-        language=language,
-        text=TEXT,
-        content_hash="h1",
-        date_hints=tuple(DateHint.model_validate({"text": t, "source": s, "role": r}) for t, s, r in hints),
-        extractor="trafilatura",
-        extracted_at=NOW,
-    )
-    return publication(article, ingested_at=NOW)
+    return stamped(tuple(DateHint.model_validate({"text": t, "source": s, "role": r}) for t, s, r in hints), language)
 
 
 def test_a_byline_on_the_metadatas_update_day_dates_the_version_shown() -> None:
