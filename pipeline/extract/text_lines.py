@@ -89,6 +89,13 @@ ESCAPED_QUOTE = re.compile(r"\\(['\"])")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
+# A table's row, which a text browser renders a line each: mostly figures. Rows count as prose in a
+# run of them, as they do where a renderer joins the cells of a table into one paragraph.
+FIGURE = re.compile(r"(?<![\w.,])\d[\d.,:%]*(?!\w)")
+MIN_ROW_FIGURES = 3
+ROW_FIGURE_SHARE = 1 / 3
+MIN_TABLE_ROWS = 4
+
 GOOD_MIN_WORDS = 10
 LONG_WORDS = 30
 ENGLISH_DENSITY = 0.25
@@ -210,6 +217,30 @@ def is_skippable(text: str, key: str, others: set[str], title_key: str | None, m
     return CAPTION.search(text) is not None or read_byline(text, meta)
 
 
+def is_table_row(line: Line) -> bool:
+    figures = len(FIGURE.findall(line.text))
+    return (
+        line.kind in ("short", "near")
+        and figures >= MIN_ROW_FIGURES
+        and figures >= ROW_FIGURE_SHARE * len(line.text.split())
+        and word_count(line.text) > 0
+    )
+
+
+def with_tables(labelled: list[Line]) -> list[Line]:
+    """Runs of at least ``MIN_TABLE_ROWS`` table rows relabelled as prose."""
+    rows = [is_table_row(line) for line in labelled]
+    start = 0
+    for i in range(len(labelled) + 1):
+        if i < len(labelled) and rows[i]:
+            continue
+        if i - start >= MIN_TABLE_ROWS:
+            for j in range(start, i):
+                labelled[j] = Line(labelled[j].text, "good")
+        start = i + 1
+    return labelled
+
+
 def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -> list[Line]:
     """Each line's kind; ``furniture`` holds lines known as the site's boilerplate from its other pages."""
     english = reads_as_english("\n".join(lines))
@@ -228,7 +259,7 @@ def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -
             # Prose shown twice on one page is a teaser repeated in two lists, not a paragraph.
             kind = classify(unescaped, english)
             labelled.append(Line(unescaped, "short" if seen[key] > 1 and kind != "bad" else kind))
-    return labelled
+    return with_tables(labelled)
 
 
 def is_paragraph(line: Line) -> bool:

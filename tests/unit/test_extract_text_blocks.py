@@ -154,3 +154,20 @@ def test_a_line_the_site_repeats_counts_against_the_block_it_sits_in() -> None:
     assert asked == ["Harbour Gazette"]
     assert footer not in found.text and teaser not in found.text
     assert all(paragraph in found.text for paragraph in ARTICLE)
+
+
+def test_a_table_rendered_a_row_a_line_counts_as_the_article() -> None:
+    intro = [
+        "The standings below are updated after every race of the regional karting season.",
+        "Points are awarded to the first ten drivers and two more for the fastest lap.",
+    ]
+    rows = [f"{n} Driver {chr(64 + n)} {200 - 9 * n} {9 - n} {n % 3} {12 - n}" for n in range(1, 9)]
+    text = body_of([*NAV, *intro, "Pos Driver Points Wins Poles Podiums", *rows, *NAV])
+    assert all(row in text for row in rows)
+    assert "Weather" not in text
+
+
+def test_a_few_lines_with_figures_are_no_table() -> None:
+    lines = ["Sunday 3 May 2020 10:00", "Monday 4 May 2020 11:00", "Tuesday 5 May 2020 12:00"]
+    text = body_of([*NAV, *lines, *ARTICLE, *NAV])
+    assert not any(line in text for line in lines)
