@@ -58,7 +58,12 @@ STRONG_BOILERPLATE = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\b|\brights\s+reserved\b|\breproduc\w*\b.*\bwithout\b.*\bpermission\b"
     r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
     r"|\bcopy\s+link\b|\bskip\s+to\s+(?:main\s+)?content\b|\$\s?\d+(?:\.\d\d)?\s+(?:for|per|a|/)\s+\w*\s*"
-    r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b",
+    r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b"
+    # Legal notices: trademarks, and the site's word that its content is no advice.
+    r"|\bregistered\s+trademarks?\b|\btrademarks?\s+of\s+[\w.,&\s]{1,40}\b(?:inc|llc|ltd|corp|corporation|gmbh)\b"
+    r"|\beingetragene\s+(?:marken|warenzeichen)\b|\bmarques\s+déposées\b|\bmarcas\s+registradas\b"
+    r"|\bfor\s+(?:general\s+)?informational\s+purposes\s+only\b|\bnot\s+intended\s+to\s+diagnose\b"
+    r"|\binformation\s+(?:provided|contained)\s+(?:on|in)\s+this\s+(?:web\s*)?site\b",
     re.IGNORECASE,
 )
 WEAK_BOILERPLATE = re.compile(

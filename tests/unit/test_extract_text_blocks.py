@@ -171,3 +171,17 @@ def test_a_few_lines_with_figures_are_no_table() -> None:
     lines = ["Sunday 3 May 2020 10:00", "Monday 4 May 2020 11:00", "Tuesday 5 May 2020 12:00"]
     text = body_of([*NAV, *lines, *ARTICLE, *NAV])
     assert not any(line in text for line in lines)
+
+
+def test_legal_notices_under_the_article_are_boilerplate() -> None:
+    notices = [
+        "Harbourside Weekly and the lighthouse logo are registered trademarks of Example Media Group and may "
+        "not be used without the written consent of the publisher.",
+        "The content of this page is for informational purposes only and should not be taken as financial, "
+        "legal or engineering advice on any matter that concerns you.",
+        "Die Namen und Logos auf dieser Seite sind eingetragene Marken ihrer jeweiligen Inhaber und werden hier "
+        "nur zur Beschreibung verwendet.",
+    ]
+    text = body_of([*NAV, *ARTICLE, *notices, *NAV])
+    assert ARTICLE[-1] in text
+    assert not any(notice in text for notice in notices)
