@@ -90,6 +90,13 @@ SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』]*$")
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 CHARS_PER_WORD = 2
 TRUNCATED = re.compile(r"(?:…|\.\.\.)[\"'”’)\]]*$")
+# Where a teaser's headline runs into its summary with no space between: after a lower-case word
+# (not a name's prefix such as "Mc"), a number or a question or exclamation mark.
+GLUED = re.compile(
+    r"(?<=[^\W\d_A-Z]{3})(?=[A-Z](?:[a-z]|\s))|(?<=\d\d)(?=[A-Z][a-z]{2})|(?<=[?!])(?=[A-Z][a-z])"
+)
+TITLE_CASE_SHARE = 0.8
+GLUED_TAIL_WORDS = 5
 ESCAPED_QUOTE = re.compile(r"\\(['\"])")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -197,12 +204,28 @@ def is_boilerplate(text: str) -> bool:
     return word_count(text) < LONG_WORDS and WEAK_BOILERPLATE.search(text) is not None
 
 
+def is_glued_teaser(text: str) -> bool:
+    """A headline in title case run into a sentence: "Bridge Reopens After Two YearsThe old bridge..."."""
+    if not text[:1].isupper():
+        return False
+    lo, hi = HEADLINE_WORDS
+    for match in GLUED.finditer(text):
+        head, tail = text[: match.start()], text[match.start() :]
+        head_words = WORD.findall(head)
+        if not lo <= len(head_words) <= hi or ". " in head or head.count("(") != head.count(")"):
+            continue
+        title_case = sum(w[0].isupper() for w in head_words) >= TITLE_CASE_SHARE * len(head_words)
+        if title_case and any(w[0].islower() for w in WORD.findall(tail)[1:GLUED_TAIL_WORDS]):
+            return True
+    return False
+
+
 def classify(text: str, english: bool) -> Kind:
     n_words = word_count(text)
     if is_boilerplate(text) or n_words == 0:
         return "bad"
-    if TRUNCATED.search(text):
-        return "short"  # a summary cut off mid-sentence is a teaser for another page
+    if TRUNCATED.search(text) or is_glued_teaser(text):
+        return "short"  # a summary cut off mid-sentence, or glued to its headline, is a teaser for another page
     dense = not english or stopword_density(text) >= GOOD_DENSITY
     sentence = SENTENCE_END.search(text) is not None or (n_words >= LONG_WORDS and ". " in text)
     if sentence and dense and n_words >= GOOD_MIN_WORDS:

@@ -185,3 +185,28 @@ def test_legal_notices_under_the_article_are_boilerplate() -> None:
     text = body_of([*NAV, *ARTICLE, *notices, *NAV])
     assert ARTICLE[-1] in text
     assert not any(notice in text for notice in notices)
+
+
+def test_teasers_whose_headline_runs_into_the_summary_are_not_the_article() -> None:
+    glued = [
+        "Bakery On The North Side Wins A National PrizeThe bakery was praised by the judges for its rye bread "
+        "and its sourdough, the third time that a shop from the town has won.",
+        "Orchestra Announces Its Winter SeasonFour premieres and a free concert for schools will be held in "
+        "the old grain exchange, which reopens after a long repair.",
+        "Volunteers Plant 2,000 Trees Along The River PathStudents from the agricultural college helped to "
+        "plant them in a single weekend despite the rain and the cold.",
+        "Is The Ferry Coming Back?Residents have asked the council to bring back the ferry service while the "
+        "repairs to the harbour bridge are still going on this winter.",
+    ]
+    text = body_of([*NAV, *glued, *NAV, *ARTICLE[:3], *NAV])
+    assert ARTICLE[0] in text
+    assert not any(teaser in text for teaser in glued)
+
+
+def test_names_and_brands_written_in_camel_case_are_no_glued_teaser() -> None:
+    article = [
+        "Coach Ann McDonald said her team had trained for the match in the new SportsHall since the spring.",
+        "LeBron James and the other guests arrived at the (CityNews) studio shortly after the show had started.",
+    ]
+    text = body_of([*NAV, *article, *ARTICLE, *NAV])
+    assert all(line in text for line in article)
