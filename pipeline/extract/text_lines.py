@@ -80,7 +80,8 @@ WEAK_BOILERPLATE = re.compile(
 # Short headings that open the page's furniture after the article: teasers, tag lists, comments.
 SECTION_HEADING = re.compile(
     r"\b(?:related|popular|trending|recommended|latest|picks|tags|comments?|repl(?:y|ies)|discussion"
-    r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b",
+    r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b"
+    r"|^\W*more\s+\w+(?:\s+\w+)?\W*$",  # "More Videos", "More <site name>"
     re.IGNORECASE,
 )
 # "About the author", "About Jane Doe": the author box after an article.

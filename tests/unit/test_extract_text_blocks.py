@@ -210,3 +210,17 @@ def test_names_and_brands_written_in_camel_case_are_no_glued_teaser() -> None:
     ]
     text = body_of([*NAV, *article, *ARTICLE, *NAV])
     assert all(line in text for line in article)
+
+
+def test_a_more_from_the_site_heading_opens_the_teasers_after_the_article() -> None:
+    teasers = [
+        "Harbour bridge repairs: the council explains the cost",
+        "Jane Doe",
+        "The council said that the repairs to the harbour bridge would be shared with the regional government.",
+        "Ferry or bridge? Residents near the harbour speak out",
+        "John Roe",
+        "Residents who live near the harbour told the council that the bridge should be rebuilt, not replaced.",
+    ]
+    text = body_of([*NAV, *ARTICLE, "More Harbour Times", *teasers, *NAV])
+    assert ARTICLE[-1] in text
+    assert not any(line in text for line in teasers)
