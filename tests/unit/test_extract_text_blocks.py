@@ -224,3 +224,11 @@ def test_a_more_from_the_site_heading_opens_the_teasers_after_the_article() -> N
     text = body_of([*NAV, *ARTICLE, "More Harbour Times", *teasers, *NAV])
     assert ARTICLE[-1] in text
     assert not any(line in text for line in teasers)
+
+
+def test_a_list_announced_a_few_short_sentences_after_the_article_is_kept() -> None:
+    lead_in = ["Work starts in March.", "It will go in three phases.", "The phases, in brief:"]
+    phases = ["Piers shored up and the old deck taken off", "A new steel deck laid in", "The footpath and lamps"]
+    text = body_of([*NAV, *ARTICLE, *lead_in, *phases, "Contact us", *NAV])
+    assert all(line in text for line in [*lead_in, *phases])
+    assert "Contact us" not in text
