@@ -42,7 +42,11 @@ MAX_LEAD_IN = 3  # sentences between a block and the announcement of the list it
 # The heading or signature of a comment thread: nothing after it belongs to the article above.
 COMMENT_WALL = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|repl(?:y|ies))\b|\b(?:leave|post|add)\s+a\s+(?:comment|reply)\b"
-    r"|^\S+(?:\s\S+){0,2}\s+(?:says|wrote|said):$|^[\W\d]*(?:\w+\W+){0,2}comments?(?:\s*\(\d+\))?[\W\d]*$",
+    r"|^\S+(?:\s\S+){0,2}\s+(?:says|wrote|said):$|^[\W\d]*(?:\w+\W+){0,2}comments?(?:\s*\(\d+\))?[\W\d]*$"
+    # The same in Spanish, Portuguese, French, German and Italian.
+    r"|^(?:\d+\s+)?(?:comentários?|comentarios?|commentaires?|kommentare?|commenti|respostas?|respuestas?)\b"
+    r"|\b(?:deixe|deja|escribe|laissez|laisser|schreibe|lascia)\s+(?:uma|un[ae]?|tu|seu|su|einen)\s+"
+    r"(?:resposta|respuesta|comentário|comentario|commentaire|kommentar|commento|réponse|antwort|risposta)\b",
     re.IGNORECASE,
 )
 

@@ -56,7 +56,8 @@ CAPTION = re.compile(
 # since an article may well mention subscriptions or sharing in a long paragraph.
 STRONG_BOILERPLATE = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\b|\brights\s+reserved\b|\breproduc\w*\b.*\bwithout\b.*\bpermission\b"
-    r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
+    r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\be-?mail\b.{0,40}\b(?:não\s+será\s+publicado|no\s+será\s+publicado"
+    r"|ne\s+sera\s+pas\s+publiée|wird\s+nicht\s+veröffentlicht|non\s+sarà\s+pubblicato)|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
     r"|\bcopy\s+link\b|\bskip\s+to\s+(?:main\s+)?content\b|\$\s?\d+(?:\.\d\d)?\s+(?:for|per|a|/)\s+\w*\s*"
     r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b"
     # Legal notices: trademarks, and the site's word that its content is no advice.
@@ -81,11 +82,18 @@ WEAK_BOILERPLATE = re.compile(
 SECTION_HEADING = re.compile(
     r"\b(?:related|popular|trending|recommended|latest|picks|tags|comments?|repl(?:y|ies)|discussion"
     r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b"
-    r"|^\W*more\s+\w+(?:\s+\w+)?\W*$",  # "More Videos", "More <site name>"
+    r"|^\W*more\s+\w+(?:\s+\w+)?\W*$"  # "More Videos", "More <site name>"
+    # The same in Spanish, Portuguese, French, German and Italian.
+    r"|\b(?:relacionad[oa]s|relacionad[oa]|liés|connexes|similaires|ähnliche|verwandte|correlat[io]|comentários?"
+    r"|comentarios?|commentaires?|kommentare?|commenti|etiquetas|schlagwörter|mais\s+lid[oa]s|más\s+leíd[oa]s"
+    r"|lo\s+más\s+visto|les\s+plus\s+lus|meistgelesen\w*|più\s+lett[ie])\b",
     re.IGNORECASE,
 )
 # "About the author", "About Jane Doe": the author box after an article.
-AUTHOR_BOX = re.compile(rf"^(?i:about)\s+(?:(?i:the\s+authors?)|{_NAME})$")
+AUTHOR_BOX = re.compile(
+    rf"^(?i:about|sobre|acerca\s+de|à\s+propos\s+de|über)\s+"
+    rf"(?:(?i:the\s+authors?|o\s+autora?|el\s+autora?|la\s+autora|l'auteur|den\s+autor|die\s+autorin)|{_NAME})$"
+)
 SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』]*$")
 # Scripts written without spaces between words: their length is counted in characters.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from pipeline.extract.text_capture import clean_capture
+from pipeline.extract.text_lines import is_boilerplate, is_heading
 
 NAV = ["Home", "World", "Business", "Sport", "Weather", "Sign in"]
 ARTICLE = [
@@ -232,3 +233,30 @@ def test_a_list_announced_a_few_short_sentences_after_the_article_is_kept() -> N
     text = body_of([*NAV, *ARTICLE, *lead_in, *phases, "Contact us", *NAV])
     assert all(line in text for line in [*lead_in, *phases])
     assert "Contact us" not in text
+
+
+def test_section_headings_and_comment_forms_in_other_languages() -> None:
+    for heading in ["Artigos relacionados", "Articles similaires", "Ähnliche Artikel", "Lo más visto", "Commenti"]:
+        assert is_heading(heading), heading
+    assert is_heading("Sobre Ana Souza") and is_heading("À propos de l'auteur")
+    assert is_boilerplate("O seu endereço de e-mail não será publicado. Campos obrigatórios são marcados com *")
+    assert not is_heading("Leggi anche")  # "read also" sets a link into the article, as in English
+
+
+def test_a_comment_thread_under_a_portuguese_heading_is_not_the_article() -> None:
+    article = [
+        "A prefeitura decidiu nesta terça-feira reconstruir a velha ponte do porto, fechada ao trânsito desde "
+        "as enchentes da primavera, que danificaram dois dos seus pilares.",
+        "Os engenheiros disseram que as obras devem durar pelo menos dezoito meses e que a ponte será reaberta "
+        "por etapas, a começar pela passagem de pedestres.",
+        "O custo das obras será dividido entre a cidade e o governo regional, que prometeu pagar metade do "
+        "valor total, segundo o secretário de obras.",
+    ]
+    comments = [
+        f"Leitor {n}: a ponte do porto estava rachada havia muitos anos e a prefeitura sabia disso desde {2010 + n}, "
+        "mas nada foi feito pelos moradores da cidade até agora."
+        for n in range(6)
+    ]
+    text = body_of([*NAV, *article, "Deixe uma resposta", *comments])
+    assert article[-1] in text
+    assert not any(comment in text for comment in comments)
