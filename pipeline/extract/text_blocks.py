@@ -38,10 +38,15 @@ BREAK_COST = 40.0
 MIN_ARTICLE_WORDS = 60  # a block this heavy above a comment heading is the article
 MIN_LIST_GAP = 2  # lines between two teasers (headline, byline, date), more than one intertitle
 MIN_ITEM_WORDS = 3
+MAX_LEAD_IN = 3  # sentences between a block and the announcement of the list it goes on with
 # The heading or signature of a comment thread: nothing after it belongs to the article above.
 COMMENT_WALL = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|repl(?:y|ies))\b|\b(?:leave|post|add)\s+a\s+(?:comment|reply)\b"
-    r"|^\S+(?:\s\S+){0,2}\s+(?:says|wrote|said):$|^[\W\d]*(?:\w+\W+){0,2}comments?(?:\s*\(\d+\))?[\W\d]*$",
+    r"|^\S+(?:\s\S+){0,2}\s+(?:says|wrote|said):$|^[\W\d]*(?:\w+\W+){0,2}comments?(?:\s*\(\d+\))?[\W\d]*$"
+    # The same in Spanish, Portuguese, French, German and Italian.
+    r"|^(?:\d+\s+)?(?:comentários?|comentarios?|commentaires?|kommentare?|commenti|respostas?|respuestas?)\b"
+    r"|\b(?:deixe|deja|escribe|laissez|laisser|schreibe|lascia)\s+(?:uma|un[ae]?|tu|seu|su|einen)\s+"
+    r"(?:resposta|respuesta|comentário|comentario|commentaire|kommentar|commento|réponse|antwort|risposta)\b",
     re.IGNORECASE,
 )
 
@@ -142,10 +147,19 @@ def _is_item(line: Line) -> bool:
 
 def announced_list(lines: Sequence[Line], block: tuple[int, int]) -> tuple[int, int]:
     """Carry the block over the list its last sentence announces ("... the dates:"): items of a
-    few words that score nothing on their own, so the densest block stops just short of them."""
+    few words that score nothing on their own, so the densest block stops just short of them. The
+    announcement may follow the block, after a few sentences too short to have carried it."""
     start, end = block
-    if end < len(lines) and not lines[end - 1].text.endswith(":") and lines[end].text.endswith(":"):
-        end += 1
+    if not lines[end - 1].text.endswith(":"):
+        following = end
+        while (
+            following < min(len(lines), end + MAX_LEAD_IN)
+            and lines[following].kind in ("good", "near", "skip")
+            and not lines[following].text.endswith(":")
+        ):
+            following += 1
+        if following < len(lines) and lines[following].text.endswith(":"):
+            end = following + 1
     if not lines[end - 1].text.endswith(":"):
         return block
     while end < len(lines) and _is_item(lines[end]):

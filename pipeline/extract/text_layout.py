@@ -52,6 +52,8 @@ _LINK_NUMBER = re.compile(r"\[\d+\]")
 # that is only that, or such a file name inside a line, is no text of the page.
 _IMAGE_LINE = re.compile(r"^\s*\[[^\[\]]{0,120}\]\s*$")
 _IMAGE_NAME = re.compile(r"\[(?=[^\s\[\]]*[^\W\d_])(?=[^\s\[\]]*[\d._:/-])[^\s\[\]]+\]")
+# A line that is only an image's file name: what a text browser shows for an image without alt text.
+_IMAGE_FILE = re.compile(r"^\s*[^\s\[\]][^\[\]]{0,100}\.(?:jpe?g|png|gif|webp|svg|bmp|tiff?)\s*$", re.IGNORECASE)
 _REFERENCES = re.compile(r"^\s*(?:References|Visible links:?|Hidden links:?)\s*$")
 _ADDRESS_ITEM = re.compile(r"^\s*\d+\.\s+(?:[a-z][a-z0-9+.-]*:|/)\S*\s*$", re.IGNORECASE)
 _BROKEN_AT_HYPHEN = re.compile(r"[^\W\d_]-$")
@@ -239,4 +241,5 @@ def visible_lines(text: str) -> list[str]:
         joined = [from_markdown(line) for line in without_links("\n".join(joined)).split("\n")]
     else:
         joined = ["" if _IMAGE_LINE.match(line) else _IMAGE_NAME.sub("", line) for line in joined]
-    return [without_bullet(line) for line in joined]
+    items = [without_bullet(line) for line in joined]
+    return ["" if _IMAGE_FILE.match(item) else item for item in items]

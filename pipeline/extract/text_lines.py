@@ -56,9 +56,15 @@ CAPTION = re.compile(
 # since an article may well mention subscriptions or sharing in a long paragraph.
 STRONG_BOILERPLATE = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\b|\brights\s+reserved\b|\breproduc\w*\b.*\bwithout\b.*\bpermission\b"
-    r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
+    r"|%[sd]\b|\b(?:we|site|website)\s+uses?\s+cookies\b|\be-?mail\b.{0,40}\b(?:não\s+será\s+publicado|no\s+será\s+publicado"
+    r"|ne\s+sera\s+pas\s+publiée|wird\s+nicht\s+veröffentlicht|non\s+sarà\s+pubblicato)|\bindicates\s+required\b|\bcommenting\s+(?:using|as)\b|\bleave\s+a\s+(?:reply|comment)\b"
     r"|\bcopy\s+link\b|\bskip\s+to\s+(?:main\s+)?content\b|\$\s?\d+(?:\.\d\d)?\s+(?:for|per|a|/)\s+\w*\s*"
-    r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b",
+    r"(?:day|week|month|year)s?\b|\bcancel\s+any\s*time\b|\benter\s+(?:your\s+)?e-?mail\b|\bsuccessful+y\s+subscribed\b"
+    # Legal notices: trademarks, and the site's word that its content is no advice.
+    r"|\bregistered\s+trademarks?\b|\btrademarks?\s+of\s+[\w.,&\s]{1,40}\b(?:inc|llc|ltd|corp|corporation|gmbh)\b"
+    r"|\beingetragene\s+(?:marken|warenzeichen)\b|\bmarques\s+déposées\b|\bmarcas\s+registradas\b"
+    r"|\bfor\s+(?:general\s+)?informational\s+purposes\s+only\b|\bnot\s+intended\s+to\s+diagnose\b"
+    r"|\binformation\s+(?:provided|contained)\s+(?:on|in)\s+this\s+(?:web\s*)?site\b",
     re.IGNORECASE,
 )
 WEAK_BOILERPLATE = re.compile(
@@ -75,19 +81,41 @@ WEAK_BOILERPLATE = re.compile(
 # Short headings that open the page's furniture after the article: teasers, tag lists, comments.
 SECTION_HEADING = re.compile(
     r"\b(?:related|popular|trending|recommended|latest|picks|tags|comments?|repl(?:y|ies)|discussion"
-    r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b",
+    r"|more\s+(?:news|stories|from)|read\s+next|you\s+may\s+also|this\s+week|today|newsletters?)\b"
+    r"|^\W*more\s+\w+(?:\s+\w+)?\W*$"  # "More Videos", "More <site name>"
+    # The same in Spanish, Portuguese, French, German and Italian.
+    r"|\b(?:relacionad[oa]s|relacionad[oa]|liés|connexes|similaires|ähnliche|verwandte|correlat[io]|comentários?"
+    r"|comentarios?|commentaires?|kommentare?|commenti|etiquetas|schlagwörter|mais\s+lid[oa]s|más\s+leíd[oa]s"
+    r"|lo\s+más\s+visto|les\s+plus\s+lus|meistgelesen\w*|più\s+lett[ie])\b",
     re.IGNORECASE,
 )
 # "About the author", "About Jane Doe": the author box after an article.
-AUTHOR_BOX = re.compile(rf"^(?i:about)\s+(?:(?i:the\s+authors?)|{_NAME})$")
+AUTHOR_BOX = re.compile(
+    rf"^(?i:about|sobre|acerca\s+de|à\s+propos\s+de|über)\s+"
+    rf"(?:(?i:the\s+authors?|o\s+autora?|el\s+autora?|la\s+autora|l'auteur|den\s+autor|die\s+autorin)|{_NAME})$"
+)
 SENTENCE_END = re.compile(r"[.!?。！？][\"'”’)\]」』]*$")
 # Scripts written without spaces between words: their length is counted in characters.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 CHARS_PER_WORD = 2
 TRUNCATED = re.compile(r"(?:…|\.\.\.)[\"'”’)\]]*$")
+# Where a teaser's headline runs into its summary with no space between: after a lower-case word
+# (not a name's prefix such as "Mc"), a number or a question or exclamation mark.
+GLUED = re.compile(
+    r"(?<=[^\W\d_A-Z]{3})(?=[A-Z](?:[a-z]|\s))|(?<=\d\d)(?=[A-Z][a-z]{2})|(?<=[?!])(?=[A-Z][a-z])"
+)
+TITLE_CASE_SHARE = 0.8
+GLUED_TAIL_WORDS = 5
 ESCAPED_QUOTE = re.compile(r"\\(['\"])")
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+# A table's row, which a text browser renders a line each: mostly figures. Rows count as prose in a
+# run of them, as they do where a renderer joins the cells of a table into one paragraph.
+FIGURE = re.compile(r"(?<![\w.,])\d[\d.,:%]*(?!\w)")
+MIN_ROW_FIGURES = 3
+ROW_FIGURE_SHARE = 1 / 3
+MIN_TABLE_ROWS = 4
 
 GOOD_MIN_WORDS = 10
 LONG_WORDS = 30
@@ -185,12 +213,28 @@ def is_boilerplate(text: str) -> bool:
     return word_count(text) < LONG_WORDS and WEAK_BOILERPLATE.search(text) is not None
 
 
+def is_glued_teaser(text: str) -> bool:
+    """A headline in title case run into a sentence: "Bridge Reopens After Two YearsThe old bridge..."."""
+    if not text[:1].isupper():
+        return False
+    lo, hi = HEADLINE_WORDS
+    for match in GLUED.finditer(text):
+        head, tail = text[: match.start()], text[match.start() :]
+        head_words = WORD.findall(head)
+        if not lo <= len(head_words) <= hi or ". " in head or head.count("(") != head.count(")"):
+            continue
+        title_case = sum(w[0].isupper() for w in head_words) >= TITLE_CASE_SHARE * len(head_words)
+        if title_case and any(w[0].islower() for w in WORD.findall(tail)[1:GLUED_TAIL_WORDS]):
+            return True
+    return False
+
+
 def classify(text: str, english: bool) -> Kind:
     n_words = word_count(text)
     if is_boilerplate(text) or n_words == 0:
         return "bad"
-    if TRUNCATED.search(text):
-        return "short"  # a summary cut off mid-sentence is a teaser for another page
+    if TRUNCATED.search(text) or is_glued_teaser(text):
+        return "short"  # a summary cut off mid-sentence, or glued to its headline, is a teaser for another page
     dense = not english or stopword_density(text) >= GOOD_DENSITY
     sentence = SENTENCE_END.search(text) is not None or (n_words >= LONG_WORDS and ". " in text)
     if sentence and dense and n_words >= GOOD_MIN_WORDS:
@@ -208,6 +252,30 @@ def is_skippable(text: str, key: str, others: set[str], title_key: str | None, m
     if ESCAPED_QUOTE.search(text) and key in others:
         return True  # an escaping artefact that duplicates a clean copy of the same line
     return CAPTION.search(text) is not None or read_byline(text, meta)
+
+
+def is_table_row(line: Line) -> bool:
+    figures = len(FIGURE.findall(line.text))
+    return (
+        line.kind in ("short", "near")
+        and figures >= MIN_ROW_FIGURES
+        and figures >= ROW_FIGURE_SHARE * len(line.text.split())
+        and word_count(line.text) > 0
+    )
+
+
+def with_tables(labelled: list[Line]) -> list[Line]:
+    """Runs of at least ``MIN_TABLE_ROWS`` table rows relabelled as prose."""
+    rows = [is_table_row(line) for line in labelled]
+    start = 0
+    for i in range(len(labelled) + 1):
+        if i < len(labelled) and rows[i]:
+            continue
+        if i - start >= MIN_TABLE_ROWS:
+            for j in range(start, i):
+                labelled[j] = Line(labelled[j].text, "good")
+        start = i + 1
+    return labelled
 
 
 def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -> list[Line]:
@@ -228,7 +296,7 @@ def label(lines: Sequence[str], meta: Meta, furniture: Set[str] = frozenset()) -
             # Prose shown twice on one page is a teaser repeated in two lists, not a paragraph.
             kind = classify(unescaped, english)
             labelled.append(Line(unescaped, "short" if seen[key] > 1 and kind != "bad" else kind))
-    return labelled
+    return with_tables(labelled)
 
 
 def is_paragraph(line: Line) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from pipeline.extract.text_capture import clean_capture
+from pipeline.extract.text_lines import is_boilerplate, is_heading
 
 NAV = ["Home", "World", "Business", "Sport", "Weather", "Sign in"]
 ARTICLE = [
@@ -154,3 +155,108 @@ def test_a_line_the_site_repeats_counts_against_the_block_it_sits_in() -> None:
     assert asked == ["Harbour Gazette"]
     assert footer not in found.text and teaser not in found.text
     assert all(paragraph in found.text for paragraph in ARTICLE)
+
+
+def test_a_table_rendered_a_row_a_line_counts_as_the_article() -> None:
+    intro = [
+        "The standings below are updated after every race of the regional karting season.",
+        "Points are awarded to the first ten drivers and two more for the fastest lap.",
+    ]
+    rows = [f"{n} Driver {chr(64 + n)} {200 - 9 * n} {9 - n} {n % 3} {12 - n}" for n in range(1, 9)]
+    text = body_of([*NAV, *intro, "Pos Driver Points Wins Poles Podiums", *rows, *NAV])
+    assert all(row in text for row in rows)
+    assert "Weather" not in text
+
+
+def test_a_few_lines_with_figures_are_no_table() -> None:
+    lines = ["Sunday 3 May 2020 10:00", "Monday 4 May 2020 11:00", "Tuesday 5 May 2020 12:00"]
+    text = body_of([*NAV, *lines, *ARTICLE, *NAV])
+    assert not any(line in text for line in lines)
+
+
+def test_legal_notices_under_the_article_are_boilerplate() -> None:
+    notices = [
+        "Harbourside Weekly and the lighthouse logo are registered trademarks of Example Media Group and may "
+        "not be used without the written consent of the publisher.",
+        "The content of this page is for informational purposes only and should not be taken as financial, "
+        "legal or engineering advice on any matter that concerns you.",
+        "Die Namen und Logos auf dieser Seite sind eingetragene Marken ihrer jeweiligen Inhaber und werden hier "
+        "nur zur Beschreibung verwendet.",
+    ]
+    text = body_of([*NAV, *ARTICLE, *notices, *NAV])
+    assert ARTICLE[-1] in text
+    assert not any(notice in text for notice in notices)
+
+
+def test_teasers_whose_headline_runs_into_the_summary_are_not_the_article() -> None:
+    glued = [
+        "Bakery On The North Side Wins A National PrizeThe bakery was praised by the judges for its rye bread "
+        "and its sourdough, the third time that a shop from the town has won.",
+        "Orchestra Announces Its Winter SeasonFour premieres and a free concert for schools will be held in "
+        "the old grain exchange, which reopens after a long repair.",
+        "Volunteers Plant 2,000 Trees Along The River PathStudents from the agricultural college helped to "
+        "plant them in a single weekend despite the rain and the cold.",
+        "Is The Ferry Coming Back?Residents have asked the council to bring back the ferry service while the "
+        "repairs to the harbour bridge are still going on this winter.",
+    ]
+    text = body_of([*NAV, *glued, *NAV, *ARTICLE[:3], *NAV])
+    assert ARTICLE[0] in text
+    assert not any(teaser in text for teaser in glued)
+
+
+def test_names_and_brands_written_in_camel_case_are_no_glued_teaser() -> None:
+    article = [
+        "Coach Ann McDonald said her team had trained for the match in the new SportsHall since the spring.",
+        "LeBron James and the other guests arrived at the (CityNews) studio shortly after the show had started.",
+    ]
+    text = body_of([*NAV, *article, *ARTICLE, *NAV])
+    assert all(line in text for line in article)
+
+
+def test_a_more_from_the_site_heading_opens_the_teasers_after_the_article() -> None:
+    teasers = [
+        "Harbour bridge repairs: the council explains the cost",
+        "Jane Doe",
+        "The council said that the repairs to the harbour bridge would be shared with the regional government.",
+        "Ferry or bridge? Residents near the harbour speak out",
+        "John Roe",
+        "Residents who live near the harbour told the council that the bridge should be rebuilt, not replaced.",
+    ]
+    text = body_of([*NAV, *ARTICLE, "More Harbour Times", *teasers, *NAV])
+    assert ARTICLE[-1] in text
+    assert not any(line in text for line in teasers)
+
+
+def test_a_list_announced_a_few_short_sentences_after_the_article_is_kept() -> None:
+    lead_in = ["Work starts in March.", "It will go in three phases.", "The phases, in brief:"]
+    phases = ["Piers shored up and the old deck taken off", "A new steel deck laid in", "The footpath and lamps"]
+    text = body_of([*NAV, *ARTICLE, *lead_in, *phases, "Contact us", *NAV])
+    assert all(line in text for line in [*lead_in, *phases])
+    assert "Contact us" not in text
+
+
+def test_section_headings_and_comment_forms_in_other_languages() -> None:
+    for heading in ["Artigos relacionados", "Articles similaires", "Ähnliche Artikel", "Lo más visto", "Commenti"]:
+        assert is_heading(heading), heading
+    assert is_heading("Sobre Ana Souza") and is_heading("À propos de l'auteur")
+    assert is_boilerplate("O seu endereço de e-mail não será publicado. Campos obrigatórios são marcados com *")
+    assert not is_heading("Leggi anche")  # "read also" sets a link into the article, as in English
+
+
+def test_a_comment_thread_under_a_portuguese_heading_is_not_the_article() -> None:
+    article = [
+        "A prefeitura decidiu nesta terça-feira reconstruir a velha ponte do porto, fechada ao trânsito desde "
+        "as enchentes da primavera, que danificaram dois dos seus pilares.",
+        "Os engenheiros disseram que as obras devem durar pelo menos dezoito meses e que a ponte será reaberta "
+        "por etapas, a começar pela passagem de pedestres.",
+        "O custo das obras será dividido entre a cidade e o governo regional, que prometeu pagar metade do "
+        "valor total, segundo o secretário de obras.",
+    ]
+    comments = [
+        f"Leitor {n}: a ponte do porto estava rachada havia muitos anos e a prefeitura sabia disso desde {2010 + n}, "
+        "mas nada foi feito pelos moradores da cidade até agora."
+        for n in range(6)
+    ]
+    text = body_of([*NAV, *article, "Deixe uma resposta", *comments])
+    assert article[-1] in text
+    assert not any(comment in text for comment in comments)

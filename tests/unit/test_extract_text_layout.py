@@ -131,6 +131,11 @@ def test_image_marks_of_a_text_browser_are_no_text() -> None:
     assert [line for line in visible_lines("\n".join(lines)) if line] == ["Top stories", "Tides  today"]
 
 
+def test_an_image_shown_by_its_file_name_alone_is_no_text() -> None:
+    lines = ["Top stories", "  □ lock gates at dusk.JPG", "harbour_view_2020.png", "The picture shows the gates."]
+    assert [line for line in visible_lines("\n".join(lines)) if line] == ["Top stories", "The picture shows the gates."]
+
+
 def test_a_long_capture_of_stray_marks_is_read_in_linear_time() -> None:
     # Stars, brackets and parentheses that never close, in long lines: no quadratic search.
     line = " *a [b (c _d " * 2000
