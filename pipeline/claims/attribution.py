@@ -24,6 +24,7 @@ from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
     CHECKED_CLAUSE_CUES,
+    CLAUSE_OPENERS,
     CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
@@ -133,7 +134,7 @@ _CONTENT_END = re.compile(
 _ADJUNCT_REST = re.compile(
     r"\s+(?:at|in|on|of|for|by|through|about|during|after|before|while|when|from|via|with|as|outside|inside|to|"
     r"referring|"
-    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b"
+    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly|here|there|then|too|again)\b"
     r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
 )
 # "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
@@ -177,8 +178,12 @@ _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
 _DESCRIBED_SOURCE = re.compile(
-    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:the|a|an|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w’'-]*)$"
+    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:(the|a|an|his|her|their|its|several|many|some|other|both)\s+)?"
+    r"(?:[\w’'-]+\s+){0,3}?([a-z][\w’'-]*)"
+    r"(?:\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|involved\s+in|in\s+attendance)"
+    r"(?:\s+[\w’'.-]+){0,5})?)$"
 )
+_DETERMINED = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
@@ -378,7 +383,7 @@ class _Finder:
     def _previous_quote(self) -> tuple[int, int] | None:
         """The quotation that ends right before this sentence ("“We won.” Roe said."), relative to it."""
         before = self.text[max(0, self.base - _QUOTE_REACH) : self.base].rstrip()
-        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'"):
+        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'", "’"):
             return None
         offset = self.base - _QUOTE_REACH if self.base > _QUOTE_REACH else 0
         opening = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1), before.rfind("''", 0, len(before) - 2))
@@ -423,6 +428,9 @@ class _Finder:
         found = _tail(_DESCRIBED_SOURCE, clause)
         if found is None or found.start() == 0:
             return None
+        head = found.group(3)
+        if head in CLAUSE_OPENERS or (found.group(2) not in _DETERMINED and not describes_people(head)):
+            return None  # "..., current and former officials said", never "..., most plans said"
         start = len(self.s) - len(self.s.lstrip())
         window = (found.start(), after)
         phrase = found.group(1)

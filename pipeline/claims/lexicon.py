@@ -142,11 +142,11 @@ CUE_PHRASE_LEADS = ("appeared", "appears", "seemed", "seems", "went on", "goes o
 
 # Cues whose complement may be a bare clause ("he said the talks failed"), without "that".
 BARE_CLAUSE_CUES = frozenset(
-    {"said", "says", "saying", "told", "tells", "telling", "stated", "added", "claimed", "insisted", "warned"}
+    {"say", "said", "says", "saying", "told", "tells", "telling", "stated", "added", "claimed", "insisted", "warned"}
 )
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
-    """say argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
+    """argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
     announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
     admitting predicting confirming reporting stating""".split()
@@ -219,7 +219,8 @@ ROLE_WORDS = frozenset(
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
 DOCUMENT_HEADS = frozenset(
     """poll polls survey surveys report reports study studies analysis data figures filings records documents
-    estimates tally statement census""".split()
+    estimates tally statement census email editorial memo letter article story ad lawsuit complaint indictment
+    ruling opinion document release transcript probe investigation review audit""".split()
 )
 DOCUMENT_ADJECTIVES = frozenset("new recent latest preliminary internal annual quarterly".split())
 

@@ -194,9 +194,7 @@ class SpeakerResolver:
             return self.last_person
         if describes_people(head):
             return Speaker(name=head, kind="person" if head in PERSON_HEADS else "unknown")
-        if head in _BARE_BODIES:
-            return Speaker(name=head, kind="organisation")
-        return None
+        return _body(head)
 
     def describe(self, words: list[str], position: int) -> Speaker | None:
         if words[0].lower() in DETERMINERS:
@@ -243,7 +241,7 @@ class SpeakerResolver:
             if mention.start < position and mention.last == head:
                 kind = "outlet" if head in OUTLET_HEADS else "organisation"
                 return Speaker(name=mention.name, kind=kind)
-        return None
+        return _body(head)
 
     def observe(self, speaker: Speaker, phrase: str = "") -> None:
         last = speaker.name.split()[-1].lower() if speaker.name.split() else ""
@@ -268,6 +266,17 @@ class SpeakerResolver:
         speaker = self.describe(words, position)
         if speaker is not None and speaker.kind == "person":
             self.observe(speaker, phrase)
+
+
+def _body(head: str) -> Speaker | None:
+    """ "the party", "the newspaper", "the report" named by no earlier mention: the body or document itself."""
+    if head in _BARE_BODIES or head in ORG_HEADS:
+        return Speaker(name=head, kind="organisation")
+    if head in OUTLET_HEADS:
+        return Speaker(name=head, kind="outlet")
+    if head in DOCUMENT_HEADS:
+        return Speaker(name=head, kind="unknown")
+    return None
 
 
 def _unnamed(words: list[str]) -> Speaker | None:
@@ -296,8 +305,9 @@ _PERSON_ENDINGS = ("ist", "ian", "er", "or", "ee", "man", "woman", "men", "women
 
 
 def names_a_source(word: str) -> bool:
-    """One lower-case word that may stand as a speaker: people ("officials") or a body ("police")."""
-    return describes_people(word) or word in _BARE_BODIES
+    """One lower-case word that may stand as a speaker: people ("officials"), a body ("police", "the party"),
+    an outlet ("the newspaper") or a document ("the report")."""
+    return describes_people(word) or _body(word) is not None
 
 
 def describes_people(word: str) -> bool:

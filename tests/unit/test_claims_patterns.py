@@ -373,3 +373,52 @@ def test_one_person_after_a_quotation_is_the_speaker() -> None:
     text = "“The depot must stay open for the night shift!” one person tweeted."
     claim = one(text, "tweeted")
     assert (claim.speaker.name, claim.text) == ("one person", "The depot must stay open for the night shift")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        ("The newspaper said the ferry would stop in the winter.", "said", "newspaper"),
+        ("The harbour board met on Friday. The report said the ferry would stop in the winter.", "said", "report"),
+        ("The party says that the ferry will stop in the winter.", "says", "party"),
+    ],
+)
+def test_a_body_or_document_speaks_as_written(text: str, cue: str, speaker: str) -> None:
+    assert one(text, cue).speaker.name == speaker
+
+
+def test_say_takes_a_bare_clause_after_a_plural_subject() -> None:
+    claim = one("Harbour officials say the new ferry timetable leaves them too little rest.", "say")
+    assert claim.speaker.name == "Harbour officials"
+    assert claim.text == "the new ferry timetable leaves them too little rest"
+
+
+def test_a_quoted_question_in_single_marks_before_a_bare_attribution() -> None:
+    text = "“Why did nobody ask us, ‘What do the pilots need?’” Ivo Brandt said."
+    claim = one(text, "said")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text.startswith("Why did nobody ask us")
+
+
+@pytest.mark.parametrize("adverb", ["here", "then", "again"])
+def test_an_adverb_after_an_inverted_cue(adverb: str) -> None:
+    claim = one(f"“The ferry will stop in winter,” Ivo Brandt said {adverb}.", "said")
+    assert (claim.speaker.name, claim.text) == ("Ivo Brandt", "The ferry will stop in winter")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The depot will close in May, current and former officials said.", "current and former officials"),
+        ("The depot will close in May, people familiar with the plan said.", "people familiar with the plan"),
+        ("The depot will close in May, a source close to the mayor said.", "a source close to the mayor"),
+    ],
+)
+def test_a_group_described_after_the_content(text: str, speaker: str) -> None:
+    claim = one(text, "said")
+    assert claim.speaker_phrase == speaker
+    assert claim.text == "The depot will close in May"
+
+
+def test_words_after_the_content_that_name_no_people_are_no_speaker() -> None:
+    assert claims_of("The depot will close in May, current and former plans said.") == []
