@@ -32,7 +32,7 @@ from pipeline.claims.lexicon import (
     PERSON_HEADS,
 )
 from pipeline.claims.patterns import words_pattern
-from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.phrases import base_word, leading_phrase, sentence_subject, trailing_phrase, whole_phrase
 from pipeline.claims.speakers import describes_people
 
 
@@ -48,6 +48,7 @@ class _Found(NamedTuple):
     phrase: str
     via: tuple[str, ...]
     referent: str | None = None  # what a relative "who" stands for
+    literal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +186,11 @@ _DESCRIBED_SOURCE = re.compile(
 )
 _DETERMINED = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
+_LAST_CLAUSE = re.compile(r"[,;:]\s+|\s+[—–]\s+")
+_POSTMODIFIER = re.compile(
+    r"\s+(?:(?:who|whose)\s[^;:“\"]{1,120}|(?:in|at|from|of|with|among|across|on|close\s+to|familiar\s+with|"
+    r"surveyed|polled|interviewed|questioned|contacted)\s[^,;:“\"]{1,80})"
+)
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
 _QUOTE_REACH = 1500
@@ -318,6 +324,10 @@ class _Finder:
                 return None
             return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
         found = trailing_phrase(clause)
+        if found is None:
+            modified = _modified_subject(clause)
+            if modified is not None:  # "Many in the crowd said", "people familiar with her thinking say"
+                return _Found(*modified, via, literal=True)
         if found is None and _tail(_COORDINATED, clause):  # "Roe criticised the plan and said ..."
             found = sentence_subject(clause)
         return _Found(found[0], found[1], via) if found else None
@@ -342,6 +352,7 @@ class _Finder:
             window,
             speaker.via,
             referent=speaker.referent,
+            literal=speaker.literal,
         )
 
     def _forward_quote(self, match: _Span, cue: str, start: int, mark: str) -> Attribution | None:
@@ -362,6 +373,7 @@ class _Finder:
             speaker.via,
             True,
             referent=speaker.referent,
+            literal=speaker.literal,
         )
 
     def _quote_end(self, start: int, mark: str) -> int:
@@ -417,9 +429,30 @@ class _Finder:
         if resume is not None and not quoted:  # "Mr. Roe, officials said, has become wary": the content goes on
             end = self._content_end(resume.end())
             insert = (boundary.start(), resume.end())
-            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, via, False, insert)
+            return Attribution(
+                cue,
+                match.start,
+                speaker.phrase,
+                speaker.start,
+                start,
+                end,
+                window,
+                via,
+                False,
+                insert,
+                literal=speaker.literal,
+            )
         return Attribution(
-            cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            boundary.start(),
+            window,
+            via,
+            quoted,
+            literal=speaker.literal,
         )
 
     def _described_source(self, match: _Span, cue: str, after: int) -> Attribution | None:
@@ -584,6 +617,23 @@ def _nearly_whole(text: str) -> str | None:
         named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
         phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
     return phrase
+
+
+def _modified_subject(clause: str) -> tuple[int, str] | None:
+    """The subject of the last clause with what follows its head ("Many in the crowd", "voters who back
+    her"), when the head names people or someone by name."""
+    breaks = list(_LAST_CLAUSE.finditer(clause, max(0, len(clause) - _TAIL_REACH)))
+    offset = breaks[-1].end() if breaks else 0
+    found = leading_phrase(clause[offset:])
+    if found is None:
+        return None
+    start, phrase = offset + found[0], found[1]
+    head = base_word(phrase.split()[-1])
+    if not _POSTMODIFIER.fullmatch(clause, start + len(phrase)):
+        return None
+    if not (head[:1].isupper() or describes_people(head.lower())):
+        return None
+    return start, clause[start:].rstrip(" ,")
 
 
 def _names_someone(phrase: str) -> bool:

@@ -422,3 +422,23 @@ def test_a_group_described_after_the_content(text: str, speaker: str) -> None:
 
 def test_words_after_the_content_that_name_no_people_are_no_speaker() -> None:
     assert claims_of("The depot will close in May, current and former plans said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Many in the crowd said the ferry should run all winter.", "Many in the crowd"),
+        (
+            "The board has said little, and people familiar with its thinking say the ferry will stop in May.",
+            "people familiar with its thinking",
+        ),
+        ("Pilots who work the night shift say the ferry should stop in winter.", "Pilots who work the night shift"),
+    ],
+)
+def test_a_subject_with_words_after_its_head_is_the_speaker(text: str, speaker: str) -> None:
+    claim = one(text, text.split(speaker)[1].split()[0])
+    assert claim.speaker_phrase == speaker
+
+
+def test_a_subject_with_words_after_a_head_that_names_nobody_is_no_speaker() -> None:
+    assert claims_of("The plan in the file says the ferry should stop in winter.") == []
