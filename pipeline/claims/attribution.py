@@ -186,6 +186,17 @@ _DESCRIBED_SOURCE = re.compile(
 )
 _DETERMINED = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
+_NUMBER_WORD = r"(?:\d+|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine)"
+# A share of those polled as the source: "72 percent of Democrats", "Nearly half", "About three in 10".
+_SHARE = (
+    r"(?:(?:[Aa]bout|[Nn]early|[Aa]lmost|[Rr]oughly|[Oo]nly|[Jj]ust\s+(?:over|under)|(?:[Mm]ore|[Ll]ess|[Ff]ewer)\s+than|"
+    r"[Aa]t\s+least)\s+)?"
+    r"(?:\d[\d.,]*\s?(?:%|percent)|" + _NUMBER_WORD + r"(?:\s+in\s+|-in-)(?:\d+|ten|five)|[Hh]alf|[Aa]\s+third|"
+    r"[Aa]\s+quarter|[Tt]wo-thirds|[Tt]hree-quarters|[Aa]\s+majority|[Mm]ost)"
+    r"(?:\s+of\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+|(?:\s+[A-Z][\w’'-]*)?\s+[a-z]+(?:\s+overall)?)?"
+)
+_SHARE_TAIL = re.compile(r"(?:^|(?<=\s))(" + _SHARE + r")$")
+_WITH_SHARE = re.compile(r"\bwith\s+(" + _SHARE + r")\s+$")
 _LAST_CLAUSE = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _POSTMODIFIER = re.compile(
     r"\s+(?:(?:who|whose)\s[^;:“\"]{1,120}|(?:in|at|from|of|with|among|across|on|close\s+to|familiar\s+with|"
@@ -323,6 +334,9 @@ class _Finder:
             if antecedent is None or antecedent.referent is not None:
                 return None
             return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
+        share = _tail(_SHARE_TAIL, clause)
+        if share is not None and _describes_share(share.group(1)):
+            return _Found(share.start(1), share.group(1), via, literal=True)
         found = trailing_phrase(clause)
         if found is None:
             modified = _modified_subject(clause)
@@ -550,6 +564,9 @@ class _Finder:
         return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
     def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
+        share = _tail(_WITH_SHARE, self.s[: match.start])
+        if share is not None and _describes_share(share.group(1)):  # "..., with 30 percent saying they ..."
+            return self._forward(match, cue, self._after_cue(match, cue))
         if not _tail(_PARTICIPLE_LEAD, self.s[: match.start]):
             return None
         position = self._after_cue(match, cue)
@@ -617,6 +634,18 @@ def _nearly_whole(text: str) -> str | None:
         named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
         phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
     return phrase
+
+
+def _describes_share(phrase: str) -> bool:
+    """A share followed by a lower-case word names people by that word ("most voters"), not "most likely"."""
+    words = phrase.split()
+    last = base_word(words[-1]).lower()
+    return "of" in words or words[-1][:1].isdigit() or last in _SHARE_ENDS or describes_people(last)
+
+
+_SHARE_ENDS = frozenset(
+    {"percent", "half", "third", "quarter", "thirds", "quarters", "majority", "most", "ten", "five"}
+)
 
 
 def _modified_subject(clause: str) -> tuple[int, str] | None:

@@ -442,3 +442,28 @@ def test_a_subject_with_words_after_its_head_is_the_speaker(text: str, speaker: 
 
 def test_a_subject_with_words_after_a_head_that_names_nobody_is_no_speaker() -> None:
     assert claims_of("The plan in the file says the ferry should stop in winter.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        (
+            "In the harbour poll, 62 percent of pilots said the ferry should stop in winter.",
+            "said",
+            "62 percent of pilots",
+        ),
+        ("Nearly half say the ferry should stop in winter.", "say", "Nearly half"),
+        ("About three in 10 said the ferry should stop in winter.", "said", "About three in 10"),
+        (
+            "Support is thin, with 30 percent of pilots saying the ferry should run all winter.",
+            "saying",
+            "30 percent of pilots",
+        ),
+    ],
+)
+def test_a_share_of_those_polled_is_the_speaker(text: str, cue: str, speaker: str) -> None:
+    assert one(text, cue).speaker_phrase == speaker
+
+
+def test_a_share_before_a_word_that_names_nobody_is_no_speaker() -> None:
+    assert claims_of("The ferry was most likely said to stop in winter.") == []
