@@ -147,7 +147,7 @@ _INFINITIVE_CUES = frozenset(
 # What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
 _OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "announcing", "revealed", "reveals", "revealing"})
 _OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
-_QUESTION_CUES = frozenset({"asked", "asks", "asking"})
+_QUESTION_CUES = frozenset({"asked", "asks", "asking", "explained", "explains", "explaining"})
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
 _AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
@@ -285,18 +285,27 @@ class _Finder:
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
+        complement = self._complement(match, verb, after)
+        if complement is not None:
+            return self._forward(match, cue, complement)
+        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
+        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
+            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+        return None
+
+    def _complement(self, match: _Span, verb: str, after: int) -> int | None:
+        """Where a complement that is not a clause starts: a question ("asked the mayor whether ..."), an
+        infinitive ("promised to act"), "described X as Y", an announced thing."""
         question = _QUESTION.match(self.s, match.end) if verb in _QUESTION_CUES else None
-        if question is not None:  # "asked the mayor whether the depot would close"
-            return self._forward(match, cue, question.start(1))
+        if question is not None:
+            return question.start(1)
+        rest = self.s[after:]
         if (
             (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest))
             or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest))
             or (verb in _OBJECT_CONTENT_CUES and _OBJECT_CONTENT.match(rest))
         ):
-            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
-        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
-        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
-            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+            return after + len(rest) - len(rest.lstrip())
         return None
 
     def _after_quote(self, match: _Span, verb: str, rest: str) -> bool:
@@ -573,12 +582,16 @@ class _Finder:
         that = _THAT.match(self.s, position)
         quote = None if that else _QUOTE_OPEN.match(self.s, position)
         bare = that is None and quote is None and _reads_as_clause(self.s[position:])
-        if that is None and quote is None and not bare:
+        complement = None if that or quote or bare else self._complement(match, cue, position)
+        if that is None and quote is None and not bare and complement is None:
             return None
         speaker = self._subject(match.start, found)
         if speaker is None:
             return None
-        if that is not None or bare:
+        if complement is not None:
+            start = complement
+            end, quoted = self._content_end(start), False
+        elif that is not None or bare:
             start = that.end() if that else position + len(self.s[position:]) - len(self.s[position:].lstrip())
             end, quoted = self._content_end(start), False
         elif quote is not None:

@@ -73,14 +73,27 @@ def gender_of(words: list[str]) -> str:
 def _name_in(tokens: list[str]) -> list[str]:
     """The personal name that ends ``tokens``, read back to the first title or nationality word."""
     run: list[str] = []
-    for token in reversed(tokens):
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
         lowered = token.lower()
+        if lowered in DEMONYMS and index == len(tokens) - 1 and index > 0 and _first_name(tokens[index - 1]):
+            run.insert(0, token)  # "Mark Cuban", "Darrell West": a surname that is also a demonym
+            continue
         if _descriptor(token) or lowered in CLAUSE_OPENERS or lowered in DETERMINERS or not _NAME_WORD.match(token):
             break
         if lowered in NON_PERSON_WORDS or lowered in GOVERNMENT_NAMES:
             return []
         run.insert(0, token)
     return run if len(run) >= 2 else []
+
+
+def _first_name(token: str) -> bool:
+    lowered = token.lower()
+    return (
+        bool(_NAME_WORD.match(token))
+        and not _descriptor(token)
+        and lowered not in CLAUSE_OPENERS | DETERMINERS | (NON_PERSON_WORDS | GOVERNMENT_NAMES)
+    )
 
 
 def full_names(text: str) -> list[FullName]:
@@ -206,6 +219,9 @@ class SpeakerResolver:
         prefix, run = _split_name(words)
         if run:
             return self._named(prefix, run, position)
+        full = self.full_name(base_word(words[0]), position) if len(words) == 1 else None
+        if full is not None:  # "Cuban said", after "Mark Cuban"
+            return Speaker(name=full, role=self.roles.get(full), kind="person")
         return _unnamed(words)
 
     def _named(self, prefix: list[str], run: list[str], position: int) -> Speaker:

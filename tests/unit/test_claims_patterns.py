@@ -467,3 +467,28 @@ def test_a_share_of_those_polled_is_the_speaker(text: str, cue: str, speaker: st
 
 def test_a_share_before_a_word_that_names_nobody_is_no_speaker() -> None:
     assert claims_of("The ferry was most likely said to stop in winter.") == []
+
+
+def test_a_surname_that_is_also_a_demonym_resolves_to_the_full_name() -> None:
+    text = "Mark Cuban met the pilots on Monday. “The ferry should run all winter,” Cuban said."
+    assert one(text, "said").speaker.name == "Mark Cuban"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "Ivo Brandt spoke at the depot, promising to keep the ferry running all winter.",
+            "promising",
+            "to keep the ferry running all winter",
+        ),
+        (
+            "Ivo Brandt spoke at the depot, explaining why the ferry would stop in winter.",
+            "explaining",
+            "why the ferry would stop in winter",
+        ),
+    ],
+)
+def test_a_participle_with_an_infinitive_or_a_question(text: str, cue: str, content: str) -> None:
+    claim = one(text, cue)
+    assert (claim.speaker.name, claim.text) == ("Ivo Brandt", content)
