@@ -178,11 +178,19 @@ _ADJUNCT_CUT = re.compile(
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
+# "a source close to the campaign", "people familiar with the talks": what ties an unnamed source to the story.
+_SOURCE_TIES = (
+    r"\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|involved\s+in|in\s+attendance|privy\s+to)"
+)
+_TIED_SOURCE = re.compile(
+    r"((?:the|a|an|one|two|three|several|many|some|other)\s+)?(?:[\w’'-]+\s+){0,2}?([a-z][\w’'-]*)"
+    + _SOURCE_TIES
+    + r"(?:\s+[\w’'.-]+){1,5}"
+)
 _DESCRIBED_SOURCE = re.compile(
     r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:(the|a|an|his|her|their|its|several|many|some|other|both)\s+)?"
     r"(?:[\w’'-]+\s+){0,3}?([a-z][\w’'-]*)"
-    r"(?:\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|involved\s+in|in\s+attendance)"
-    r"(?:\s+[\w’'.-]+){0,5})?)$"
+    r"(?:" + _SOURCE_TIES + r"(?:\s+[\w’'.-]+){0,5})?)$"
 )
 _DETERMINED = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
@@ -199,8 +207,8 @@ _SHARE_TAIL = re.compile(r"(?:^|(?<=\s))(" + _SHARE + r")$")
 _WITH_SHARE = re.compile(r"\bwith\s+(" + _SHARE + r")\s+$")
 _LAST_CLAUSE = re.compile(r"[,;:]\s+|\s+[—–]\s+")
 _POSTMODIFIER = re.compile(
-    r"\s+(?:(?:who|whose)\s[^;:“\"]{1,120}|(?:in|at|from|of|with|among|across|on|close\s+to|familiar\s+with|"
-    r"surveyed|polled|interviewed|questioned|contacted)\s[^,;:“\"]{1,80})"
+    r"(?:\s+(?:(?:who|whose)\s[^;:“\"]{1,120}|(?:in|at|from|of|with|among|across|on|"
+    r"surveyed|polled|interviewed|questioned|contacted)\s[^,;:“\"]{1,80})|" + _SOURCE_TIES + r"\s[^,;:“\"]{1,80})"
 )
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
@@ -639,8 +647,11 @@ def _bare_clause(rest: str, cue: str) -> bool:
 
 def _nearly_whole(text: str) -> str | None:
     """``text`` as one speaker phrase, a party tag "(D-Ore.)" and one leading adjective left out."""
-    text = _PARENTHESIS.sub("", text.strip()).strip()
+    text = _PARENTHESIS.sub("", text.strip().rstrip(".!?")).strip()
     phrase = whole_phrase(text)
+    tied = _TIED_SOURCE.fullmatch(text) if phrase is None else None
+    if tied is not None and describes_people(tied.group(2)):  # "said a source close to the campaign"
+        return text
     if phrase is None:
         found = trailing_phrase(text.rstrip(" .!?"))
         leftover = len(text[: found[0]].split()) if found else 0

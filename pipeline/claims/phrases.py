@@ -81,7 +81,7 @@ def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
         lower_ok = broad and lowered == "of"
         both = between and _joinable(tokens[index - 1], lower_ok) and _joinable(tokens[index + 1], lower_ok)
         return Part.WORD if both else Part.STOP
-    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
+    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalnum()):
         return Part.WORD
     return Part.WORD if broad and (nounish(lowered) or _NUMBER.match(word)) else Part.STOP
 

@@ -284,6 +284,10 @@ class SpeakerResolver:
             self.observe(speaker, phrase)
 
 
+# Words after the head of a phrase: "a spokeswoman for the ministry", "a source close to the board".
+_AFTER_HEAD = PHRASE_CONNECTORS | {"close", "familiar", "briefed", "involved", "privy", "knowledgeable"}
+
+
 def _body(head: str) -> Speaker | None:
     """ "the party", "the newspaper", "the report" named by no earlier mention: the body or document itself."""
     if head in _BARE_BODIES or head in ORG_HEADS:
@@ -300,7 +304,7 @@ def _unnamed(words: list[str]) -> Speaker | None:
     if not words:
         return None
     lowered = [base_word(word).lower() for word in words]
-    joined = next((i for i, word in enumerate(lowered) if i and word in PHRASE_CONNECTORS), len(words))
+    joined = next((i for i, word in enumerate(lowered) if i and word in _AFTER_HEAD), len(words))
     head = lowered[joined - 1]  # "spokeswoman for the ministry" is a spokeswoman
     named = any(is_capitalised(base_word(word)) for word in words)
     if not named and len(words) < 2:

@@ -492,3 +492,18 @@ def test_a_surname_that_is_also_a_demonym_resolves_to_the_full_name() -> None:
 def test_a_participle_with_an_infinitive_or_a_question(text: str, cue: str, content: str) -> None:
     claim = one(text, cue)
     assert (claim.speaker.name, claim.text) == ("Ivo Brandt", content)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“The ferry will stop in winter,” said Sen. Ivo Brandt (D-Ore.).", "Ivo Brandt"),
+        (
+            "The ferry will stop in winter, said a source close to the harbour board.",
+            "source close to the harbour board",
+        ),
+        ("“The ferry will stop in winter,” said the 46-year-old.", "46-year-old"),
+    ],
+)
+def test_more_speakers_after_the_cue(text: str, speaker: str) -> None:
+    assert one(text, "said").speaker.name == speaker
