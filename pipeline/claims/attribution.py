@@ -151,7 +151,7 @@ _QUESTION_CUES = frozenset({"asked", "asks", "asking", "explained", "explains", 
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
 _AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
-_INFINITIVE = re.compile(r"\s+to\s+[a-z]")
+_INFINITIVE = re.compile(r"\s+to\s+(?:[“\"]|'')?[a-z]")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
 _QUOTE_MARK = re.compile(r"[“\"]|''")
 _SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
@@ -213,6 +213,8 @@ _POSTMODIFIER = re.compile(
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
 _QUOTE_REACH = 1500
+_COLON_END = re.compile(r"\s*:\s*$")
+_PARAGRAPH_OPEN = re.compile(r"[ \t]*\n\s*(''|[“\"])?(?=\S)")
 _REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
@@ -287,6 +289,8 @@ class _Finder:
         quote = _QUOTE_OPEN.match(rest)
         if quote:
             return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
+        if _COLON_END.match(rest):  # "He said:" with what he said in the next paragraph
+            return self._next_paragraph(match, cue)
         if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
             return self._inverted(match, cue, after)
         if self._after_quote(match, verb, rest) or _ADJUNCT_REST.match(rest):
@@ -403,6 +407,32 @@ class _Finder:
             window,
             speaker.via,
             True,
+            referent=speaker.referent,
+            literal=speaker.literal,
+        )
+
+    def _next_paragraph(self, match: _Span, cue: str) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
+        following = _PARAGRAPH_OPEN.match(self.text, self.base + len(self.s))
+        if speaker is None or following is None:
+            return None
+        start = following.end() - self.base
+        mark = following.group(1)
+        if mark:
+            end = self._quote_end(start, mark)
+        else:
+            newline = self.text.find("\n", following.end())
+            end = (newline if newline >= 0 else len(self.text)) - self.base
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            end,
+            (0, len(self.s)),
+            speaker.via,
+            bool(mark),
             referent=speaker.referent,
             literal=speaker.literal,
         )

@@ -138,7 +138,22 @@ PARTICIPLE_CUES = (
 )
 
 # Verbs that join a cue into one cue phrase: "appeared to imply", "went on to say".
-CUE_PHRASE_LEADS = ("appeared", "appears", "seemed", "seems", "went on", "goes on", "go on", "proceeded")
+CUE_PHRASE_LEADS = (
+    "appeared",
+    "appears",
+    "seemed",
+    "seems",
+    "went on",
+    "goes on",
+    "go on",
+    "proceeded",
+    "continued",
+    "continues",
+    "continue",
+    "expected",
+    "quick",
+    "hastened",
+)
 
 # Cues whose complement may be a bare clause ("he said the talks failed"), without "that".
 BARE_CLAUSE_CUES = frozenset(

@@ -507,3 +507,20 @@ def test_a_participle_with_an_infinitive_or_a_question(text: str, cue: str, cont
 )
 def test_more_speakers_after_the_cue(text: str, speaker: str) -> None:
     assert one(text, "said").speaker.name == speaker
+
+
+def test_a_cue_before_a_colon_reports_the_next_paragraph() -> None:
+    text = "Ivo Brandt spoke last.\nHe said:\n“The ferry will stop in winter. The pilots need the rest.”\nThen he left."
+    claim = one(text, "said")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text == "The ferry will stop in winter. The pilots need the rest"
+
+
+def test_a_quoted_infinitive_after_a_promise() -> None:
+    claim = one("Ivo Brandt promised to “keep the ferry running all winter.”", "promised")
+    assert claim.text.startswith("to “keep the ferry running")
+
+
+def test_continues_to_insist_is_one_cue() -> None:
+    claim = one("Ivo Brandt continues to insist that the ferry will run all winter.", "continues to insist")
+    assert claim.text == "the ferry will run all winter"
