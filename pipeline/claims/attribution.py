@@ -76,6 +76,10 @@ _PROGRESSIVE = re.compile(
     r"(?:\s+(?:also|now|still|already|reportedly|again|just|repeatedly|publicly|openly|[a-z]+ly))?\s+$"
 )
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
+_TITLE_CUE = re.compile(
+    r"(?<=\s)(?:" + words_pattern([cue.capitalize() for cue in FINITE_CUES if " " not in cue]) + r")\b"
+)
+_LONG_WORD = re.compile(r"[^\W\d_][\w’'-]{3,}")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
@@ -224,6 +228,8 @@ _OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking",
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
     """Attributions in ``sentence``, which starts at offset ``base`` of the article ``text``."""
+    if _TITLE_CUE.search(sentence) is not None and _title_case(sentence):
+        sentence = _TITLE_CUE.sub(lambda cue: cue.group().lower(), sentence)  # "Trump Says He Will Win"
     if _CUE.search(sentence) is None:
         return []
     return _Finder(sentence, base, text, dates).run()
@@ -660,6 +666,12 @@ def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 def _cut_tail(pattern: re.Pattern[str], text: str) -> str:
     found = _tail(pattern, text)
     return text[: found.start()] if found else text
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in title case: nearly every word of four letters or more capitalised."""
+    words = _LONG_WORD.findall(sentence)
+    return len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
 
 
 def _opens_quote(sentence: str) -> bool:

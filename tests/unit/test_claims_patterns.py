@@ -524,3 +524,13 @@ def test_a_quoted_infinitive_after_a_promise() -> None:
 def test_continues_to_insist_is_one_cue() -> None:
     claim = one("Ivo Brandt continues to insist that the ferry will run all winter.", "continues to insist")
     assert claim.text == "the ferry will run all winter"
+
+
+def test_a_title_case_headline_cue() -> None:
+    claim = one("Harbour Chief Ivo Brandt Says The Ferry Will Stop In Winter\nThe board met on Monday.", "says")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text == "The Ferry Will Stop In Winter"
+
+
+def test_a_capitalised_cue_in_running_text_is_no_cue() -> None:
+    assert claims_of("The ferry sails from Says Bay on Monday, and the board wants it to stop in winter.") == []
