@@ -146,14 +146,14 @@ _ADJUNCT_REST = re.compile(
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
 _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
 _INFINITIVE_CUES = frozenset(
-    {"promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
+    {"promise", "promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
 )
 # What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
 _OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "announcing", "revealed", "reveals", "revealing"})
 _OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
-_QUESTION_CUES = frozenset({"asked", "asks", "asking", "explained", "explains", "explaining"})
+_QUESTION_CUES = frozenset({"ask", "asked", "asks", "asking", "explained", "explains", "explaining"})
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
-_AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
+_AS_CUES = frozenset({"describe", "described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
 _INFINITIVE = re.compile(r"\s+to\s+(?:[“\"]|'')?[a-z]")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")

@@ -100,6 +100,19 @@ FINITE_CUES = (
     "acknowledge",
     "tell",
     "threatened",
+    "add",
+    "write",
+    "ask",
+    "reply",
+    "replies",
+    "respond",
+    "responds",
+    "describe",
+    "predict",
+    "promise",
+    "promises",
+    "declare",
+    "reveals",
 )
 
 # Participles that hang a further claim on the clause's subject: ", stating that ...".
@@ -135,6 +148,7 @@ PARTICIPLE_CUES = (
     "reporting",
     "responding",
     "replying",
+    "describing",
 )
 
 # Verbs that join a cue into one cue phrase: "appeared to imply", "went on to say".
@@ -161,7 +175,7 @@ BARE_CLAUSE_CUES = frozenset(
 )
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
-    """argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
+    """add write predict declare argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
     announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
     admitting predicting confirming reporting stating""".split()

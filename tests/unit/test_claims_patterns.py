@@ -534,3 +534,16 @@ def test_a_title_case_headline_cue() -> None:
 
 def test_a_capitalised_cue_in_running_text_is_no_cue() -> None:
     assert claims_of("The ferry sails from Says Bay on Monday, and the board wants it to stop in winter.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Harbour officials predict that the ferry will stop in winter.", "predict"),
+        ("Ivo Brandt promises to keep the ferry running all winter.", "promises"),
+        ("Harbour officials describe the timetable as a burden for the pilots.", "describe"),
+        ("Ivo Brandt responds that the ferry will run all winter.", "responds"),
+    ],
+)
+def test_present_forms_of_more_verbs_of_saying(text: str, cue: str) -> None:
+    assert one(text, cue).speaker.name in ("Ivo Brandt", "Harbour officials")
