@@ -175,7 +175,8 @@ BARE_CLAUSE_CUES = frozenset(
 )
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
-    """add write predict declare argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
+    """add write predict declare argue argues claims insists wrote writes explained acknowledged admitted admits
+    predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
     announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
     admitting predicting confirming reporting stating""".split()
