@@ -214,6 +214,11 @@ OBJECT_STARTERS = frozenset({"his", "her", "their", "its", "it", "them", "him", 
 
 DETERMINERS = frozenset({"the", "a", "an"})
 
+# Plural names of members of a party or a camp: "Republicans" may be the "they" of a later sentence.
+PARTY_MEMBERS = frozenset(
+    "democrats republicans conservatives liberals progressives independents libertarians socialists".split()
+)
+
 PRONOUNS = frozenset({"he", "she", "it", "they"})
 
 # Capitalised words that open a sentence or clause but never a speaker phrase.

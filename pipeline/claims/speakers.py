@@ -23,6 +23,7 @@ from pipeline.claims.lexicon import (
     ORG_HEADS,
     OUTLET_HEADS,
     OUTLET_NAMES,
+    PARTY_MEMBERS,
     PERSON_HEADS,
     PRONOUNS,
     SOURCE_HEADS,
@@ -282,10 +283,22 @@ class SpeakerResolver:
         speaker = self.describe(words, position)
         if speaker is not None and speaker.kind == "person":
             self.observe(speaker, phrase)
+        elif _plural_people(words):  # "Republicans", "the judges": a later "they"
+            name = " ".join(word for word in words if word.lower() not in DETERMINERS)
+            if self.last_group is None or self.last_group.name.lower() != name.lower():
+                self.last_group = Speaker(name=name, kind="unknown")
 
 
 # Words after the head of a phrase: "a spokeswoman for the ministry", "a source close to the board".
 _AFTER_HEAD = PHRASE_CONNECTORS | {"close", "familiar", "briefed", "involved", "privy", "knowledgeable"}
+
+
+def _plural_people(words: list[str]) -> bool:
+    head = words[-1]
+    if len(head) < 4 or not head.endswith("s") or head.endswith("ss"):
+        return False
+    lowered = head.lower()
+    return describes_people(lowered) or lowered[:-1] in DEMONYMS or lowered in PARTY_MEMBERS
 
 
 def _body(head: str) -> Speaker | None:

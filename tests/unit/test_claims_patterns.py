@@ -547,3 +547,12 @@ def test_a_capitalised_cue_in_running_text_is_no_cue() -> None:
 )
 def test_present_forms_of_more_verbs_of_saying(text: str, cue: str) -> None:
     assert one(text, cue).speaker.name in ("Ivo Brandt", "Harbour officials")
+
+
+def test_they_after_a_plural_subject_that_names_people() -> None:
+    text = "Republicans met the board on Monday. They said the ferry should stop in winter."
+    assert one(text, "said").speaker.name == "Republicans"
+
+
+def test_they_after_a_plural_subject_that_names_no_people_is_no_claim() -> None:
+    assert claims_of("Frustrations grew at the depot on Monday. They said the ferry should stop in winter.") == []
