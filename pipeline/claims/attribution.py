@@ -76,9 +76,7 @@ _PROGRESSIVE = re.compile(
     r"(?:\s+(?:also|now|still|already|reportedly|again|just|repeatedly|publicly|openly|[a-z]+ly))?\s+$"
 )
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
-_TITLE_CUE = re.compile(
-    r"(?<=\s)(?:" + words_pattern([cue.capitalize() for cue in FINITE_CUES if " " not in cue]) + r")\b"
-)
+_TITLE_CUE = re.compile(r"\s(" + words_pattern([cue.capitalize() for cue in FINITE_CUES if " " not in cue]) + r")\b")
 _LONG_WORD = re.compile(r"[^\W\d_][\w’'-]{3,}")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
@@ -228,11 +226,25 @@ _OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking",
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
     """Attributions in ``sentence``, which starts at offset ``base`` of the article ``text``."""
+    reading = cue_reading(sentence)
+    return [] if reading is None else attributions_in(reading, base, text, dates)
+
+
+def cue_reading(sentence: str) -> str | None:
+    """``sentence`` as the patterns read it (the cues of a title-case headline in lower case), or None when
+    it holds no cue at all."""
     if _TITLE_CUE.search(sentence) is not None and _title_case(sentence):
-        sentence = _TITLE_CUE.sub(lambda cue: cue.group().lower(), sentence)  # "Trump Says He Will Win"
-    if _CUE.search(sentence) is None:
-        return []
-    return _Finder(sentence, base, text, dates).run()
+        sentence = _TITLE_CUE.sub(_lower_cue, sentence)  # "Trump Says He Will Win"
+    return sentence if _CUE.search(sentence) is not None else None
+
+
+def attributions_in(reading: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
+    """``find_attributions`` for a sentence's ``cue_reading``."""
+    return _Finder(reading, base, text, dates).run()
+
+
+def _lower_cue(found: re.Match[str]) -> str:
+    return found.group().lower()
 
 
 class _Finder:
@@ -660,7 +672,21 @@ _TAIL_REACH = 480
 
 
 def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.search(text, max(0, len(text) - _TAIL_REACH))
+    return pattern.search(text, max(0, len(text) - _REACH.get(pattern, _TAIL_REACH)))
+
+
+# Patterns whose match is a few words at most: a pronoun, "who", a party tag, a boundary, a share.
+_REACH = {
+    _PRONOUN_TAIL: 64,
+    _RELATIVE_WHO: 64,
+    _PARENTHESIS: 64,
+    _PASSIVE_LEAD: 64,
+    _BOUNDARY_END: 64,
+    _COORDINATED: 64,
+    _PARTICIPLE_LEAD: 64,
+    _SHARE_TAIL: 200,
+    _WITH_SHARE: 200,
+}
 
 
 def _cut_tail(pattern: re.Pattern[str], text: str) -> str:

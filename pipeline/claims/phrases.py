@@ -66,7 +66,7 @@ def is_capitalised(word: str) -> bool:
 def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
     """``broad``: also words known only by their ending, numbers, and "of" between lower-case nouns."""
     token = tokens[index]
-    if any(char in _HARD_PUNCT for char in token):
+    if not _HARD_PUNCT.isdisjoint(token):
         return Part.STOP
     word = base_word(token)
     lowered = word.lower()
@@ -88,7 +88,7 @@ def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
 
 def _joinable(token: str, lower_ok: bool) -> bool:
     """A word "of"/"for" may join: a capitalised one, or ("28 percent of voters") a lower-case noun."""
-    if any(char in _HARD_PUNCT for char in token):
+    if not _HARD_PUNCT.isdisjoint(token):
         return False
     word = base_word(token)
     if is_capitalised(word):
