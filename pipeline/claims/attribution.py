@@ -675,8 +675,10 @@ def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return pattern.search(text, max(0, len(text) - _REACH.get(pattern, _TAIL_REACH)))
 
 
-# Patterns whose match is a few words at most: a pronoun, "who", a party tag, a boundary, a share.
+# Patterns whose match is a few words at most: a pronoun, "who", a party tag, a boundary, a share, the
+# auxiliaries and adverbs between a speaker and the cue.
 _REACH = {
+    _AUX_TAIL: 160,
     _PRONOUN_TAIL: 64,
     _RELATIVE_WHO: 64,
     _PARENTHESIS: 64,
