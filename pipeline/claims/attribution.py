@@ -24,6 +24,7 @@ from pipeline.claims.lexicon import (
     BARE_CLAUSE_CUES,
     BARE_CLAUSE_STOP,
     CHECKED_CLAUSE_CUES,
+    CLAUSE_OPENERS,
     CUE_PHRASE_LEADS,
     FINITE_CUES,
     OBJECT_STARTERS,
@@ -31,7 +32,7 @@ from pipeline.claims.lexicon import (
     PERSON_HEADS,
 )
 from pipeline.claims.patterns import words_pattern
-from pipeline.claims.phrases import base_word, sentence_subject, trailing_phrase, whole_phrase
+from pipeline.claims.phrases import base_word, leading_phrase, sentence_subject, trailing_phrase, whole_phrase
 from pipeline.claims.speakers import describes_people
 
 
@@ -47,6 +48,7 @@ class _Found(NamedTuple):
     phrase: str
     via: tuple[str, ...]
     referent: str | None = None  # what a relative "who" stands for
+    literal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ _PROGRESSIVE = re.compile(
     r"(?:\s+(?:also|now|still|already|reportedly|again|just|repeatedly|publicly|openly|[a-z]+ly))?\s+$"
 )
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
+_TITLE_CUE = re.compile(r"\s(" + words_pattern([cue.capitalize() for cue in FINITE_CUES if " " not in cue]) + r")\b")
+_LONG_WORD = re.compile(r"[^\W\d_][\w’'-]{3,}")
 # Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
 _AUX_TAIL = re.compile(
     r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
@@ -133,23 +137,23 @@ _CONTENT_END = re.compile(
 _ADJUNCT_REST = re.compile(
     r"\s+(?:at|in|on|of|for|by|through|about|during|after|before|while|when|from|via|with|as|outside|inside|to|"
     r"referring|"
-    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly)\b"
+    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly|here|there|then|too|again)\b"
     r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
 )
 # "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
 _TARGET = re.compile(r"\s+(?:of|about|to)\s+[^:,.;“\"]{1,60}:(?=\s*[“\"])")
 _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s+example|for\s+instance),(?=\s+that\b)")
 _INFINITIVE_CUES = frozenset(
-    {"promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
+    {"promise", "promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
 )
 # What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
 _OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "announcing", "revealed", "reveals", "revealing"})
 _OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
-_QUESTION_CUES = frozenset({"asked", "asks", "asking"})
+_QUESTION_CUES = frozenset({"ask", "asked", "asks", "asking", "explained", "explains", "explaining"})
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
-_AS_CUES = frozenset({"described", "describes", "describing"})  # "described the plan as a failure"
+_AS_CUES = frozenset({"describe", "described", "describes", "describing"})  # "described the plan as a failure"
 _AS_COMPLEMENT = re.compile(r"\s+[^,.;:“\"]{1,60}?\sas\s+\S")
-_INFINITIVE = re.compile(r"\s+to\s+[a-z]")
+_INFINITIVE = re.compile(r"\s+to\s+(?:[“\"]|'')?[a-z]")
 _PRONOUN_SUBJECT = re.compile(r"(?:^|[,;]\s+)(?:(?:and|but|then)\s+)?([Hh]e|[Ss]he|[Tt]hey)\s+(?=[a-z])")
 _QUOTE_MARK = re.compile(r"[“\"]|''")
 _SUBJECT_PRONOUN = re.compile(r"\s(?:he|she|they|it|we|I|there)\s")
@@ -176,13 +180,43 @@ _ADJUNCT_CUT = re.compile(
 _SOURCE_TAIL = re.compile(r"[,;:(“\"]|\s[—–-]+\s|[.!?](?:\s|$)")
 _APPOSITIVE_NAME = re.compile(r",\s+((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'.-]*)$")
 _COORDINATED = re.compile(r"(?:\s(?:and|but)(?:\s+(?:also|then|later|again))?|,\s+then)$")
-_DESCRIBED_SOURCE = re.compile(
-    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:the|a|an|his|her|their|its)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w’'-]*)$"
+# "a source close to the campaign", "people familiar with the talks": what ties an unnamed source to the story.
+_SOURCE_TIES = (
+    r"\s+(?:close\s+to|familiar\s+with|with\s+knowledge\s+of|briefed\s+on|involved\s+in|in\s+attendance|privy\s+to)"
 )
+_TIED_SOURCE = re.compile(
+    r"((?:the|a|an|one|two|three|several|many|some|other)\s+)?(?:[\w’'-]+\s+){0,2}?([a-z][\w’'-]*)"
+    + _SOURCE_TIES
+    + r"(?:\s+[\w’'.-]+){1,5}"
+)
+_DESCRIBED_SOURCE = re.compile(
+    r"(?:,|[?!])\s?(?:''|[\"”’'])?(?:\s?[\"”’']){0,2}\s+((?:(the|a|an|his|her|their|its|several|many|some|other|both)\s+)?"
+    r"(?:[\w’'-]+\s+){0,3}?([a-z][\w’'-]*)"
+    r"(?:" + _SOURCE_TIES + r"(?:\s+[\w’'.-]+){0,5})?)$"
+)
+_DETERMINED = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 _GAP_BOUNDARY = re.compile(r"(?:,\s?(?:''|[\"”’'])|[?!](?:''|[\"”’']))(?=\s+(?:[\w$’'-]+\s+){1,5}$)")
+_NUMBER_WORD = r"(?:\d+|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine)"
+# A share of those polled as the source: "72 percent of Democrats", "Nearly half", "About three in 10".
+_SHARE = (
+    r"(?:(?:[Aa]bout|[Nn]early|[Aa]lmost|[Rr]oughly|[Oo]nly|[Jj]ust\s+(?:over|under)|(?:[Mm]ore|[Ll]ess|[Ff]ewer)\s+than|"
+    r"[Aa]t\s+least)\s+)?"
+    r"(?:\d[\d.,]*\s?(?:%|percent)|" + _NUMBER_WORD + r"(?:\s+in\s+|-in-)(?:\d+|ten|five)|[Hh]alf|[Aa]\s+third|"
+    r"[Aa]\s+quarter|[Tt]wo-thirds|[Tt]hree-quarters|[Aa]\s+majority|[Mm]ost)"
+    r"(?:\s+of\s+(?:[\w’'-]+\s+){0,4}[\w’'-]+|(?:\s+[A-Z][\w’'-]*)?\s+[a-z]+(?:\s+overall)?)?"
+)
+_SHARE_TAIL = re.compile(r"(?:^|(?<=\s))(" + _SHARE + r")$")
+_WITH_SHARE = re.compile(r"\bwith\s+(" + _SHARE + r")\s+$")
+_LAST_CLAUSE = re.compile(r"[,;:]\s+|\s+[—–]\s+")
+_POSTMODIFIER = re.compile(
+    r"(?:\s+(?:(?:who|whose)\s[^;:“\"]{1,120}|(?:in|at|from|of|with|among|across|on|"
+    r"surveyed|polled|interviewed|questioned|contacted)\s[^,;:“\"]{1,80})|" + _SOURCE_TIES + r"\s[^,;:“\"]{1,80})"
+)
 _AS_LEAD = re.compile(r"\s*(?:[Aa]nd\s+|[Bb]ut\s+)?[Aa]s\s+$")
 _RELATIVE_WHO = re.compile(r"(?:,|(?<=[a-z]))\s+(who)$")  # ", who said" and "voters who said"
 _QUOTE_REACH = 1500
+_COLON_END = re.compile(r"\s*:\s*$")
+_PARAGRAPH_OPEN = re.compile(r"[ \t]*\n\s*(''|[“\"])?(?=\S)")
 _REOPENED = re.compile(r"\n\s*(?:“|\"|'')")
 _CLOSING = {"“": "”", '"': '"', "''": "''"}
 _TOLD_STOP = BARE_CLAUSE_STOP | OBJECT_STARTERS
@@ -192,9 +226,25 @@ _OBJECT_CUES = frozenset({"told", "tells", "asked", "asks", "telling", "asking",
 
 def find_attributions(sentence: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
     """Attributions in ``sentence``, which starts at offset ``base`` of the article ``text``."""
-    if _CUE.search(sentence) is None:
-        return []
-    return _Finder(sentence, base, text, dates).run()
+    reading = cue_reading(sentence)
+    return [] if reading is None else attributions_in(reading, base, text, dates)
+
+
+def cue_reading(sentence: str) -> str | None:
+    """``sentence`` as the patterns read it (the cues of a title-case headline in lower case), or None when
+    it holds no cue at all."""
+    if _TITLE_CUE.search(sentence) is not None and _title_case(sentence):
+        sentence = _TITLE_CUE.sub(_lower_cue, sentence)  # "Trump Says He Will Win"
+    return sentence if _CUE.search(sentence) is not None else None
+
+
+def attributions_in(reading: str, base: int, text: str, dates: DateIndex) -> list[Attribution]:
+    """``find_attributions`` for a sentence's ``cue_reading``."""
+    return _Finder(reading, base, text, dates).run()
+
+
+def _lower_cue(found: re.Match[str]) -> str:
+    return found.group().lower()
 
 
 class _Finder:
@@ -257,24 +307,35 @@ class _Finder:
         quote = _QUOTE_OPEN.match(rest)
         if quote:
             return self._forward_quote(match, cue, after + quote.end(), quote.group(1))
+        if _COLON_END.match(rest):  # "He said:" with what he said in the next paragraph
+            return self._next_paragraph(match, cue)
         if _TERMINAL.match(rest) or rest.lstrip().startswith(","):
             return self._inverted(match, cue, after)
         if self._after_quote(match, verb, rest) or _ADJUNCT_REST.match(rest):
             inverted = self._inverted(match, cue, after)
             if inverted is not None:
                 return inverted
+        complement = self._complement(match, verb, after)
+        if complement is not None:
+            return self._forward(match, cue, complement)
+        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
+        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
+            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+        return None
+
+    def _complement(self, match: _Span, verb: str, after: int) -> int | None:
+        """Where a complement that is not a clause starts: a question ("asked the mayor whether ..."), an
+        infinitive ("promised to act"), "described X as Y", an announced thing."""
         question = _QUESTION.match(self.s, match.end) if verb in _QUESTION_CUES else None
-        if question is not None:  # "asked the mayor whether the depot would close"
-            return self._forward(match, cue, question.start(1))
+        if question is not None:
+            return question.start(1)
+        rest = self.s[after:]
         if (
             (verb in _INFINITIVE_CUES and _INFINITIVE.match(rest))
             or (verb in _AS_CUES and _AS_COMPLEMENT.match(rest))
             or (verb in _OBJECT_CONTENT_CUES and _OBJECT_CONTENT.match(rest))
         ):
-            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
-        bare = verb in BARE_CLAUSE_CUES and _bare_clause(rest, verb)
-        if bare or (verb in CHECKED_CLAUSE_CUES and _reads_as_clause(rest)):
-            return self._forward(match, cue, after + len(rest) - len(rest.lstrip()))
+            return after + len(rest) - len(rest.lstrip())
         return None
 
     def _after_quote(self, match: _Span, verb: str, rest: str) -> bool:
@@ -312,7 +373,14 @@ class _Finder:
             if antecedent is None or antecedent.referent is not None:
                 return None
             return _Found(relative.start(1), relative.group(1), via, antecedent.phrase)
+        share = _tail(_SHARE_TAIL, clause)
+        if share is not None and _describes_share(share.group(1)):
+            return _Found(share.start(1), share.group(1), via, literal=True)
         found = trailing_phrase(clause)
+        if found is None:
+            modified = _modified_subject(clause)
+            if modified is not None:  # "Many in the crowd said", "people familiar with her thinking say"
+                return _Found(*modified, via, literal=True)
         if found is None and _tail(_COORDINATED, clause):  # "Roe criticised the plan and said ..."
             found = sentence_subject(clause)
         return _Found(found[0], found[1], via) if found else None
@@ -337,6 +405,7 @@ class _Finder:
             window,
             speaker.via,
             referent=speaker.referent,
+            literal=speaker.literal,
         )
 
     def _forward_quote(self, match: _Span, cue: str, start: int, mark: str) -> Attribution | None:
@@ -357,6 +426,33 @@ class _Finder:
             speaker.via,
             True,
             referent=speaker.referent,
+            literal=speaker.literal,
+        )
+
+    def _next_paragraph(self, match: _Span, cue: str) -> Attribution | None:
+        speaker = self._speaker_before(match.start)
+        following = _PARAGRAPH_OPEN.match(self.text, self.base + len(self.s))
+        if speaker is None or following is None:
+            return None
+        start = following.end() - self.base
+        mark = following.group(1)
+        if mark:
+            end = self._quote_end(start, mark)
+        else:
+            newline = self.text.find("\n", following.end())
+            end = (newline if newline >= 0 else len(self.text)) - self.base
+        return Attribution(
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            end,
+            (0, len(self.s)),
+            speaker.via,
+            bool(mark),
+            referent=speaker.referent,
+            literal=speaker.literal,
         )
 
     def _quote_end(self, start: int, mark: str) -> int:
@@ -378,7 +474,7 @@ class _Finder:
     def _previous_quote(self) -> tuple[int, int] | None:
         """The quotation that ends right before this sentence ("“We won.” Roe said."), relative to it."""
         before = self.text[max(0, self.base - _QUOTE_REACH) : self.base].rstrip()
-        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'"):
+        if not before.endswith(("”", '"', "''")) or before[-2:-1] not in (".", "!", "?", ",", "'", "’"):
             return None
         offset = self.base - _QUOTE_REACH if self.base > _QUOTE_REACH else 0
         opening = max(before.rfind("“"), before.rfind('"', 0, len(before) - 1), before.rfind("''", 0, len(before) - 2))
@@ -412,9 +508,30 @@ class _Finder:
         if resume is not None and not quoted:  # "Mr. Roe, officials said, has become wary": the content goes on
             end = self._content_end(resume.end())
             insert = (boundary.start(), resume.end())
-            return Attribution(cue, match.start, speaker.phrase, speaker.start, start, end, window, via, False, insert)
+            return Attribution(
+                cue,
+                match.start,
+                speaker.phrase,
+                speaker.start,
+                start,
+                end,
+                window,
+                via,
+                False,
+                insert,
+                literal=speaker.literal,
+            )
         return Attribution(
-            cue, match.start, speaker.phrase, speaker.start, start, boundary.start(), window, via, quoted
+            cue,
+            match.start,
+            speaker.phrase,
+            speaker.start,
+            start,
+            boundary.start(),
+            window,
+            via,
+            quoted,
+            literal=speaker.literal,
         )
 
     def _described_source(self, match: _Span, cue: str, after: int) -> Attribution | None:
@@ -423,6 +540,9 @@ class _Finder:
         found = _tail(_DESCRIBED_SOURCE, clause)
         if found is None or found.start() == 0:
             return None
+        head = found.group(3)
+        if head in CLAUSE_OPENERS or (found.group(2) not in _DETERMINED and not describes_people(head)):
+            return None  # "..., current and former officials said", never "..., most plans said"
         start = len(self.s) - len(self.s.lstrip())
         window = (found.start(), after)
         phrase = found.group(1)
@@ -509,18 +629,25 @@ class _Finder:
         return Attribution(_ACCORDING, match.start, phrase, speaker_start, 0, end, window)
 
     def _participle(self, match: _Span, cue: str, found: list[Attribution]) -> Attribution | None:
+        share = _tail(_WITH_SHARE, self.s[: match.start])
+        if share is not None and _describes_share(share.group(1)):  # "..., with 30 percent saying they ..."
+            return self._forward(match, cue, self._after_cue(match, cue))
         if not _tail(_PARTICIPLE_LEAD, self.s[: match.start]):
             return None
         position = self._after_cue(match, cue)
         that = _THAT.match(self.s, position)
         quote = None if that else _QUOTE_OPEN.match(self.s, position)
         bare = that is None and quote is None and _reads_as_clause(self.s[position:])
-        if that is None and quote is None and not bare:
+        complement = None if that or quote or bare else self._complement(match, cue, position)
+        if that is None and quote is None and not bare and complement is None:
             return None
         speaker = self._subject(match.start, found)
         if speaker is None:
             return None
-        if that is not None or bare:
+        if complement is not None:
+            start = complement
+            end, quoted = self._content_end(start), False
+        elif that is not None or bare:
             start = that.end() if that else position + len(self.s[position:]) - len(self.s[position:].lstrip())
             end, quoted = self._content_end(start), False
         elif quote is not None:
@@ -545,12 +672,34 @@ _TAIL_REACH = 480
 
 
 def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return pattern.search(text, max(0, len(text) - _TAIL_REACH))
+    return pattern.search(text, max(0, len(text) - _REACH.get(pattern, _TAIL_REACH)))
+
+
+# Patterns whose match is a few words at most: a pronoun, "who", a party tag, a boundary, a share, the
+# auxiliaries and adverbs between a speaker and the cue.
+_REACH = {
+    _AUX_TAIL: 160,
+    _PRONOUN_TAIL: 64,
+    _RELATIVE_WHO: 64,
+    _PARENTHESIS: 64,
+    _PASSIVE_LEAD: 64,
+    _BOUNDARY_END: 64,
+    _COORDINATED: 64,
+    _PARTICIPLE_LEAD: 64,
+    _SHARE_TAIL: 200,
+    _WITH_SHARE: 200,
+}
 
 
 def _cut_tail(pattern: re.Pattern[str], text: str) -> str:
     found = _tail(pattern, text)
     return text[: found.start()] if found else text
+
+
+def _title_case(sentence: str) -> bool:
+    """A headline in title case: nearly every word of four letters or more capitalised."""
+    words = _LONG_WORD.findall(sentence)
+    return len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
 
 
 def _opens_quote(sentence: str) -> bool:
@@ -568,14 +717,46 @@ def _bare_clause(rest: str, cue: str) -> bool:
 
 def _nearly_whole(text: str) -> str | None:
     """``text`` as one speaker phrase, a party tag "(D-Ore.)" and one leading adjective left out."""
-    text = _PARENTHESIS.sub("", text.strip()).strip()
+    text = _PARENTHESIS.sub("", text.strip().rstrip(".!?")).strip()
     phrase = whole_phrase(text)
+    tied = _TIED_SOURCE.fullmatch(text) if phrase is None else None
+    if tied is not None and describes_people(tied.group(2)):  # "said a source close to the campaign"
+        return text
     if phrase is None:
         found = trailing_phrase(text.rstrip(" .!?"))
         leftover = len(text[: found[0]].split()) if found else 0
         named = found is not None and sum(w[:1].isupper() for w in found[1].split()) >= 2
         phrase = found[1] if found and (leftover == 1 or (named and leftover <= 4)) else None
     return phrase
+
+
+def _describes_share(phrase: str) -> bool:
+    """A share followed by a lower-case word names people by that word ("most voters"), not "most likely"."""
+    words = phrase.split()
+    last = base_word(words[-1]).lower()
+    return "of" in words or words[-1][:1].isdigit() or last in _SHARE_ENDS or describes_people(last)
+
+
+_SHARE_ENDS = frozenset(
+    {"percent", "half", "third", "quarter", "thirds", "quarters", "majority", "most", "ten", "five"}
+)
+
+
+def _modified_subject(clause: str) -> tuple[int, str] | None:
+    """The subject of the last clause with what follows its head ("Many in the crowd", "voters who back
+    her"), when the head names people or someone by name."""
+    breaks = list(_LAST_CLAUSE.finditer(clause, max(0, len(clause) - _TAIL_REACH)))
+    offset = breaks[-1].end() if breaks else 0
+    found = leading_phrase(clause[offset:])
+    if found is None:
+        return None
+    start, phrase = offset + found[0], found[1]
+    head = base_word(phrase.split()[-1])
+    if not _POSTMODIFIER.fullmatch(clause, start + len(phrase)):
+        return None
+    if not (head[:1].isupper() or describes_people(head.lower())):
+        return None
+    return start, clause[start:].rstrip(" ,")
 
 
 def _names_someone(phrase: str) -> bool:

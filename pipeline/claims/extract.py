@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.claims.attribution import Attribution, find_attributions
+from pipeline.claims.attribution import Attribution, attributions_in, cue_reading
 from pipeline.claims.dating import DateIndex, publication_date
 from pipeline.claims.entities import entities_of
 from pipeline.claims.lexicon import PRONOUNS
@@ -67,8 +67,13 @@ class _ClaimFinder:
 
     def run(self) -> list[Located]:
         claims: list[Located] = []
-        for index, sentence in enumerate(split_sentences(self.text)):
-            for attribution in find_attributions(sentence.text, sentence.start, self.text, self.dates):
+        sentences = split_sentences(self.text)
+        readings = [cue_reading(sentence.text) for sentence in sentences]
+        last = max((index for index, reading in enumerate(readings) if reading is not None), default=-1)
+        for index, sentence in enumerate(sentences[: last + 1]):  # no claim after the last cue needs a referent
+            reading = readings[index]
+            found = [] if reading is None else attributions_in(reading, sentence.start, self.text, self.dates)
+            for attribution in found:
                 claim = self._claim(attribution, sentence, index)
                 if claim is not None and claim.claim_id not in self.seen:
                     self.seen.add(claim.claim_id)

@@ -100,6 +100,19 @@ FINITE_CUES = (
     "acknowledge",
     "tell",
     "threatened",
+    "add",
+    "write",
+    "ask",
+    "reply",
+    "replies",
+    "respond",
+    "responds",
+    "describe",
+    "predict",
+    "promise",
+    "promises",
+    "declare",
+    "reveals",
 )
 
 # Participles that hang a further claim on the clause's subject: ", stating that ...".
@@ -135,18 +148,35 @@ PARTICIPLE_CUES = (
     "reporting",
     "responding",
     "replying",
+    "describing",
 )
 
 # Verbs that join a cue into one cue phrase: "appeared to imply", "went on to say".
-CUE_PHRASE_LEADS = ("appeared", "appears", "seemed", "seems", "went on", "goes on", "go on", "proceeded")
+CUE_PHRASE_LEADS = (
+    "appeared",
+    "appears",
+    "seemed",
+    "seems",
+    "went on",
+    "goes on",
+    "go on",
+    "proceeded",
+    "continued",
+    "continues",
+    "continue",
+    "expected",
+    "quick",
+    "hastened",
+)
 
 # Cues whose complement may be a bare clause ("he said the talks failed"), without "that".
 BARE_CLAUSE_CUES = frozenset(
-    {"said", "says", "saying", "told", "tells", "telling", "stated", "added", "claimed", "insisted", "warned"}
+    {"say", "said", "says", "saying", "told", "tells", "telling", "stated", "added", "claimed", "insisted", "warned"}
 )
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
-    """say argue argues claims insists wrote writes explained acknowledged admitted admits predicted noted notes
+    """add write predict declare argue argues claims insists wrote writes explained acknowledged admitted admits
+    predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
     announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
     admitting predicting confirming reporting stating""".split()
@@ -184,6 +214,11 @@ OBJECT_STARTERS = frozenset({"his", "her", "their", "its", "it", "them", "him", 
 
 DETERMINERS = frozenset({"the", "a", "an"})
 
+# Plural names of members of a party or a camp: "Republicans" may be the "they" of a later sentence.
+PARTY_MEMBERS = frozenset(
+    "democrats republicans conservatives liberals progressives independents libertarians socialists".split()
+)
+
 PRONOUNS = frozenset({"he", "she", "it", "they"})
 
 # Capitalised words that open a sentence or clause but never a speaker phrase.
@@ -219,7 +254,8 @@ ROLE_WORDS = frozenset(
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
 DOCUMENT_HEADS = frozenset(
     """poll polls survey surveys report reports study studies analysis data figures filings records documents
-    estimates tally statement census""".split()
+    estimates tally statement census email editorial memo letter article story ad lawsuit complaint indictment
+    ruling opinion document release transcript probe investigation review audit""".split()
 )
 DOCUMENT_ADJECTIVES = frozenset("new recent latest preliminary internal annual quarterly".split())
 

@@ -18,10 +18,12 @@ from pipeline.claims.lexicon import (
     DOCUMENT_HEADS,
     NOT_NOUNISH,
     NOUNISH_ENDINGS,
+    ORG_HEADS,
+    OUTLET_HEADS,
     ROLE_WORDS,
 )
 
-_PHRASE_WORDS = ROLE_WORDS | DOCUMENT_HEADS | DOCUMENT_ADJECTIVES
+_PHRASE_WORDS = ROLE_WORDS | ORG_HEADS | OUTLET_HEADS | DOCUMENT_HEADS | DOCUMENT_ADJECTIVES
 
 _TOKEN = re.compile(r"\S+")
 _EDGE_PUNCT = '"“”‘’()[]'
@@ -64,7 +66,7 @@ def is_capitalised(word: str) -> bool:
 def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
     """``broad``: also words known only by their ending, numbers, and "of" between lower-case nouns."""
     token = tokens[index]
-    if any(char in _HARD_PUNCT for char in token):
+    if not _HARD_PUNCT.isdisjoint(token):
         return Part.STOP
     word = base_word(token)
     lowered = word.lower()
@@ -79,14 +81,14 @@ def _part(tokens: list[str], index: int, broad: bool = False) -> Part:
         lower_ok = broad and lowered == "of"
         both = between and _joinable(tokens[index - 1], lower_ok) and _joinable(tokens[index + 1], lower_ok)
         return Part.WORD if both else Part.STOP
-    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalpha()):
+    if lowered in _PHRASE_WORDS or ("-" in word and word.replace("-", "").isalnum()):
         return Part.WORD
     return Part.WORD if broad and (nounish(lowered) or _NUMBER.match(word)) else Part.STOP
 
 
 def _joinable(token: str, lower_ok: bool) -> bool:
     """A word "of"/"for" may join: a capitalised one, or ("28 percent of voters") a lower-case noun."""
-    if any(char in _HARD_PUNCT for char in token):
+    if not _HARD_PUNCT.isdisjoint(token):
         return False
     word = base_word(token)
     if is_capitalised(word):
@@ -148,25 +150,55 @@ def whole_phrase(text: str) -> str | None:
     return found[1]
 
 
+# A leading phrase is read from the first few tokens; the rest of the clause is split only when it runs longer.
+_LEAD_TOKENS = 12
+
+
 def leading_phrase(clause: str) -> tuple[int, str] | None:
     """The phrase that opens ``clause`` and is followed by a lower-case word (its verb)."""
-    matches = list(_TOKEN.finditer(clause))
-    tokens = [m.group() for m in matches]
+    tokens = clause.split(maxsplit=_LEAD_TOKENS)
+    if len(tokens) > _LEAD_TOKENS:
+        found = _leading(clause, tokens[:_LEAD_TOKENS], complete=False)
+        if found is not _CUT_SHORT:
+            return found
+        tokens = clause.split()
+    return _leading(clause, tokens, complete=True)
+
+
+_CUT_SHORT = (-1, "")
+
+
+def _leading(clause: str, tokens: list[str], complete: bool) -> tuple[int, str] | None:
+    """``leading_phrase`` over the first ``tokens`` of ``clause``. Unless they are ``complete``, the last one is
+    read only as the neighbour of a connector, and ``_CUT_SHORT`` says the phrase may run on past them."""
+    readable = len(tokens) if complete else len(tokens) - 1
     first = 0
-    while first < len(tokens) and base_word(tokens[first]).lower() in _CONJUNCTIONS:
+    while first < readable and base_word(tokens[first]).lower() in _CONJUNCTIONS:
         first += 1
-    if first >= len(tokens) or base_word(tokens[first]).lower() in _ADJUNCT_OPENERS:
+    if first >= readable:
+        return None if complete else _CUT_SHORT
+    if base_word(tokens[first]).lower() in _ADJUNCT_OPENERS:
         return None
     end = first
-    while end < len(tokens):
+    while end < readable:
         part = _part(tokens, end)
         if part is Part.STOP or (part is Part.DET and end > first):
             break
         end += 1
-    if end == first or end >= len(tokens) or not base_word(tokens[end])[:1].islower():
+    if end >= readable:
+        return None if complete else _CUT_SHORT
+    if end == first or not base_word(tokens[end])[:1].islower():
         return None
-    start = matches[first].start()
-    return start, clause[start : matches[end - 1].end()]
+    start = _offset(clause, tokens, first)
+    stop = _offset(clause, tokens, end - 1) + len(tokens[end - 1])
+    return start, clause[start:stop]
+
+
+def _offset(clause: str, tokens: list[str], index: int) -> int:
+    position = 0
+    for token in tokens[: index + 1]:
+        position = clause.index(token, position) + len(token)
+    return position - len(tokens[index])
 
 
 def sentence_subject(sentence: str) -> tuple[int, str] | None:

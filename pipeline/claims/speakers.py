@@ -23,6 +23,7 @@ from pipeline.claims.lexicon import (
     ORG_HEADS,
     OUTLET_HEADS,
     OUTLET_NAMES,
+    PARTY_MEMBERS,
     PERSON_HEADS,
     PRONOUNS,
     SOURCE_HEADS,
@@ -73,14 +74,27 @@ def gender_of(words: list[str]) -> str:
 def _name_in(tokens: list[str]) -> list[str]:
     """The personal name that ends ``tokens``, read back to the first title or nationality word."""
     run: list[str] = []
-    for token in reversed(tokens):
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
         lowered = token.lower()
+        if lowered in DEMONYMS and index == len(tokens) - 1 and index > 0 and _first_name(tokens[index - 1]):
+            run.insert(0, token)  # "Mark Cuban", "Darrell West": a surname that is also a demonym
+            continue
         if _descriptor(token) or lowered in CLAUSE_OPENERS or lowered in DETERMINERS or not _NAME_WORD.match(token):
             break
         if lowered in NON_PERSON_WORDS or lowered in GOVERNMENT_NAMES:
             return []
         run.insert(0, token)
     return run if len(run) >= 2 else []
+
+
+def _first_name(token: str) -> bool:
+    lowered = token.lower()
+    return (
+        bool(_NAME_WORD.match(token))
+        and not _descriptor(token)
+        and lowered not in CLAUSE_OPENERS | DETERMINERS | (NON_PERSON_WORDS | GOVERNMENT_NAMES)
+    )
 
 
 def full_names(text: str) -> list[FullName]:
@@ -194,9 +208,7 @@ class SpeakerResolver:
             return self.last_person
         if describes_people(head):
             return Speaker(name=head, kind="person" if head in PERSON_HEADS else "unknown")
-        if head in _BARE_BODIES:
-            return Speaker(name=head, kind="organisation")
-        return None
+        return _body(head)
 
     def describe(self, words: list[str], position: int) -> Speaker | None:
         if words[0].lower() in DETERMINERS:
@@ -208,6 +220,9 @@ class SpeakerResolver:
         prefix, run = _split_name(words)
         if run:
             return self._named(prefix, run, position)
+        full = self.full_name(base_word(words[0]), position) if len(words) == 1 else None
+        if full is not None:  # "Cuban said", after "Mark Cuban"
+            return Speaker(name=full, role=self.roles.get(full), kind="person")
         return _unnamed(words)
 
     def _named(self, prefix: list[str], run: list[str], position: int) -> Speaker:
@@ -243,7 +258,7 @@ class SpeakerResolver:
             if mention.start < position and mention.last == head:
                 kind = "outlet" if head in OUTLET_HEADS else "organisation"
                 return Speaker(name=mention.name, kind=kind)
-        return None
+        return _body(head)
 
     def observe(self, speaker: Speaker, phrase: str = "") -> None:
         last = speaker.name.split()[-1].lower() if speaker.name.split() else ""
@@ -268,6 +283,33 @@ class SpeakerResolver:
         speaker = self.describe(words, position)
         if speaker is not None and speaker.kind == "person":
             self.observe(speaker, phrase)
+        elif _plural_people(words):  # "Republicans", "the judges": a later "they"
+            name = " ".join(word for word in words if word.lower() not in DETERMINERS)
+            if self.last_group is None or self.last_group.name.lower() != name.lower():
+                self.last_group = Speaker(name=name, kind="unknown")
+
+
+# Words after the head of a phrase: "a spokeswoman for the ministry", "a source close to the board".
+_AFTER_HEAD = PHRASE_CONNECTORS | {"close", "familiar", "briefed", "involved", "privy", "knowledgeable"}
+
+
+def _plural_people(words: list[str]) -> bool:
+    head = words[-1]
+    if len(head) < 4 or not head.endswith("s") or head.endswith("ss"):
+        return False
+    lowered = head.lower()
+    return describes_people(lowered) or lowered[:-1] in DEMONYMS or lowered in PARTY_MEMBERS
+
+
+def _body(head: str) -> Speaker | None:
+    """ "the party", "the newspaper", "the report" named by no earlier mention: the body or document itself."""
+    if head in _BARE_BODIES or head in ORG_HEADS:
+        return Speaker(name=head, kind="organisation")
+    if head in OUTLET_HEADS:
+        return Speaker(name=head, kind="outlet")
+    if head in DOCUMENT_HEADS:
+        return Speaker(name=head, kind="unknown")
+    return None
 
 
 def _unnamed(words: list[str]) -> Speaker | None:
@@ -275,7 +317,7 @@ def _unnamed(words: list[str]) -> Speaker | None:
     if not words:
         return None
     lowered = [base_word(word).lower() for word in words]
-    joined = next((i for i, word in enumerate(lowered) if i and word in PHRASE_CONNECTORS), len(words))
+    joined = next((i for i, word in enumerate(lowered) if i and word in _AFTER_HEAD), len(words))
     head = lowered[joined - 1]  # "spokeswoman for the ministry" is a spokeswoman
     named = any(is_capitalised(base_word(word)) for word in words)
     if not named and len(words) < 2:
@@ -296,8 +338,9 @@ _PERSON_ENDINGS = ("ist", "ian", "er", "or", "ee", "man", "woman", "men", "women
 
 
 def names_a_source(word: str) -> bool:
-    """One lower-case word that may stand as a speaker: people ("officials") or a body ("police")."""
-    return describes_people(word) or word in _BARE_BODIES
+    """One lower-case word that may stand as a speaker: people ("officials"), a body ("police", "the party"),
+    an outlet ("the newspaper") or a document ("the report")."""
+    return describes_people(word) or _body(word) is not None
 
 
 def describes_people(word: str) -> bool:

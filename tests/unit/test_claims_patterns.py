@@ -373,3 +373,186 @@ def test_one_person_after_a_quotation_is_the_speaker() -> None:
     text = "“The depot must stay open for the night shift!” one person tweeted."
     claim = one(text, "tweeted")
     assert (claim.speaker.name, claim.text) == ("one person", "The depot must stay open for the night shift")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        ("The newspaper said the ferry would stop in the winter.", "said", "newspaper"),
+        ("The harbour board met on Friday. The report said the ferry would stop in the winter.", "said", "report"),
+        ("The party says that the ferry will stop in the winter.", "says", "party"),
+    ],
+)
+def test_a_body_or_document_speaks_as_written(text: str, cue: str, speaker: str) -> None:
+    assert one(text, cue).speaker.name == speaker
+
+
+def test_say_takes_a_bare_clause_after_a_plural_subject() -> None:
+    claim = one("Harbour officials say the new ferry timetable leaves them too little rest.", "say")
+    assert claim.speaker.name == "Harbour officials"
+    assert claim.text == "the new ferry timetable leaves them too little rest"
+
+
+def test_a_quoted_question_in_single_marks_before_a_bare_attribution() -> None:
+    text = "“Why did nobody ask us, ‘What do the pilots need?’” Ivo Brandt said."
+    claim = one(text, "said")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text.startswith("Why did nobody ask us")
+
+
+@pytest.mark.parametrize("adverb", ["here", "then", "again"])
+def test_an_adverb_after_an_inverted_cue(adverb: str) -> None:
+    claim = one(f"“The ferry will stop in winter,” Ivo Brandt said {adverb}.", "said")
+    assert (claim.speaker.name, claim.text) == ("Ivo Brandt", "The ferry will stop in winter")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("The depot will close in May, current and former officials said.", "current and former officials"),
+        ("The depot will close in May, people familiar with the plan said.", "people familiar with the plan"),
+        ("The depot will close in May, a source close to the mayor said.", "a source close to the mayor"),
+    ],
+)
+def test_a_group_described_after_the_content(text: str, speaker: str) -> None:
+    claim = one(text, "said")
+    assert claim.speaker_phrase == speaker
+    assert claim.text == "The depot will close in May"
+
+
+def test_words_after_the_content_that_name_no_people_are_no_speaker() -> None:
+    assert claims_of("The depot will close in May, current and former plans said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Many in the crowd said the ferry should run all winter.", "Many in the crowd"),
+        (
+            "The board has said little, and people familiar with its thinking say the ferry will stop in May.",
+            "people familiar with its thinking",
+        ),
+        ("Pilots who work the night shift say the ferry should stop in winter.", "Pilots who work the night shift"),
+    ],
+)
+def test_a_subject_with_words_after_its_head_is_the_speaker(text: str, speaker: str) -> None:
+    claim = one(text, text.split(speaker)[1].split()[0])
+    assert claim.speaker_phrase == speaker
+
+
+def test_a_subject_with_words_after_a_head_that_names_nobody_is_no_speaker() -> None:
+    assert claims_of("The plan in the file says the ferry should stop in winter.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "speaker"),
+    [
+        (
+            "In the harbour poll, 62 percent of pilots said the ferry should stop in winter.",
+            "said",
+            "62 percent of pilots",
+        ),
+        ("Nearly half say the ferry should stop in winter.", "say", "Nearly half"),
+        ("About three in 10 said the ferry should stop in winter.", "said", "About three in 10"),
+        (
+            "Support is thin, with 30 percent of pilots saying the ferry should run all winter.",
+            "saying",
+            "30 percent of pilots",
+        ),
+    ],
+)
+def test_a_share_of_those_polled_is_the_speaker(text: str, cue: str, speaker: str) -> None:
+    assert one(text, cue).speaker_phrase == speaker
+
+
+def test_a_share_before_a_word_that_names_nobody_is_no_speaker() -> None:
+    assert claims_of("The ferry was most likely said to stop in winter.") == []
+
+
+def test_a_surname_that_is_also_a_demonym_resolves_to_the_full_name() -> None:
+    text = "Mark Cuban met the pilots on Monday. “The ferry should run all winter,” Cuban said."
+    assert one(text, "said").speaker.name == "Mark Cuban"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "Ivo Brandt spoke at the depot, promising to keep the ferry running all winter.",
+            "promising",
+            "to keep the ferry running all winter",
+        ),
+        (
+            "Ivo Brandt spoke at the depot, explaining why the ferry would stop in winter.",
+            "explaining",
+            "why the ferry would stop in winter",
+        ),
+    ],
+)
+def test_a_participle_with_an_infinitive_or_a_question(text: str, cue: str, content: str) -> None:
+    claim = one(text, cue)
+    assert (claim.speaker.name, claim.text) == ("Ivo Brandt", content)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“The ferry will stop in winter,” said Sen. Ivo Brandt (D-Ore.).", "Ivo Brandt"),
+        (
+            "The ferry will stop in winter, said a source close to the harbour board.",
+            "source close to the harbour board",
+        ),
+        ("“The ferry will stop in winter,” said the 46-year-old.", "46-year-old"),
+    ],
+)
+def test_more_speakers_after_the_cue(text: str, speaker: str) -> None:
+    assert one(text, "said").speaker.name == speaker
+
+
+def test_a_cue_before_a_colon_reports_the_next_paragraph() -> None:
+    text = "Ivo Brandt spoke last.\nHe said:\n“The ferry will stop in winter. The pilots need the rest.”\nThen he left."
+    claim = one(text, "said")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text == "The ferry will stop in winter. The pilots need the rest"
+
+
+def test_a_quoted_infinitive_after_a_promise() -> None:
+    claim = one("Ivo Brandt promised to “keep the ferry running all winter.”", "promised")
+    assert claim.text.startswith("to “keep the ferry running")
+
+
+def test_continues_to_insist_is_one_cue() -> None:
+    claim = one("Ivo Brandt continues to insist that the ferry will run all winter.", "continues to insist")
+    assert claim.text == "the ferry will run all winter"
+
+
+def test_a_title_case_headline_cue() -> None:
+    claim = one("Harbour Chief Ivo Brandt Says The Ferry Will Stop In Winter\nThe board met on Monday.", "says")
+    assert claim.speaker.name == "Ivo Brandt"
+    assert claim.text == "The Ferry Will Stop In Winter"
+
+
+def test_a_capitalised_cue_in_running_text_is_no_cue() -> None:
+    assert claims_of("The ferry sails from Says Bay on Monday, and the board wants it to stop in winter.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Harbour officials predict that the ferry will stop in winter.", "predict"),
+        ("Ivo Brandt promises to keep the ferry running all winter.", "promises"),
+        ("Harbour officials describe the timetable as a burden for the pilots.", "describe"),
+        ("Ivo Brandt responds that the ferry will run all winter.", "responds"),
+    ],
+)
+def test_present_forms_of_more_verbs_of_saying(text: str, cue: str) -> None:
+    assert one(text, cue).speaker.name in ("Ivo Brandt", "Harbour officials")
+
+
+def test_they_after_a_plural_subject_that_names_people() -> None:
+    text = "Republicans met the board on Monday. They said the ferry should stop in winter."
+    assert one(text, "said").speaker.name == "Republicans"
+
+
+def test_they_after_a_plural_subject_that_names_no_people_is_no_claim() -> None:
+    assert claims_of("Frustrations grew at the depot on Monday. They said the ferry should stop in winter.") == []

@@ -106,9 +106,29 @@ def test_speaker_kinds(phrase: str, name: str, kind: str) -> None:
     assert (speaker.name, speaker.kind) == (name, kind)
 
 
-@pytest.mark.parametrize("phrase", ["he", "it", "the ministry", "they", "They", "We", "the report", "the plan"])
+@pytest.mark.parametrize("phrase", ["he", "it", "they", "They", "We", "the plan", "the vote"])
 def test_unresolvable_or_common_words_are_no_speakers(phrase: str) -> None:
     assert SpeakerResolver.for_text("").resolve(phrase, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "kind"),
+    [
+        ("the ministry", "ministry", "organisation"),
+        ("The newspaper", "newspaper", "outlet"),
+        ("the report", "report", "unknown"),
+    ],
+)
+def test_a_body_or_document_named_by_no_earlier_mention_stands_as_written(phrase: str, name: str, kind: str) -> None:
+    speaker = SpeakerResolver.for_text("").resolve(phrase, 0)
+    assert speaker is not None
+    assert (speaker.name, speaker.kind) == (name, kind)
+
+
+def test_the_ministry_is_the_one_named_before() -> None:
+    text = "The Defense Ministry issued figures. Later the ministry said"
+    speaker = SpeakerResolver.for_text(text).resolve("the ministry", text.index("the ministry"))
+    assert speaker is not None and speaker.name.endswith("Defense Ministry")
 
 
 def test_surname_and_family_name_resolve_to_the_earlier_full_name() -> None:
