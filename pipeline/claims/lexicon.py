@@ -175,7 +175,7 @@ BARE_CLAUSE_CUES = frozenset(
 )
 # Cues that take a bare clause only when it reads as one (a subject pronoun or a finite verb near its start).
 CHECKED_CLAUSE_CUES = frozenset(
-    """add write predict declare argue argues claims insists wrote writes explained acknowledged admitted admits
+    """add write predict declare insist argue argues claims insists wrote writes explained acknowledged admitted admits
     predicted noted notes
     suggested suggests argued conceded contended maintained recalled concluded testified reported reports
     announced revealed confirmed claiming insisting warning arguing suggesting noting explaining acknowledging
@@ -248,7 +248,7 @@ ROLE_WORDS = frozenset(
     chair economist economists strategist strategists pollster pollsters many some several most few
     retired elected unnamed longtime veteran public local federal political republican democratic
     conservative liberal independent second third fourth fifth one two three four five law person man woman
-    user users""".split()
+    user users witness witnesses fans friends allies""".split()
 )
 
 # What a claim may be attributed to besides people and bodies: "according to a new poll", "the report said".
@@ -266,7 +266,8 @@ PERSON_HEADS = frozenset(
     chairman chairwoman head founder executive ceo researcher researchers scientist scientists professor
     observer observers investigator investigators prosecutor prosecutors judge officer officers representative
     representatives candidate nominee attorney people critics supporters voters residents members staff
-    congressman congresswoman spokesmen spokeswomen chief person man woman user users""".split()
+    congressman congresswoman spokesmen spokeswomen chief person man woman user users witness witnesses fans
+    friends allies aides""".split()
 )
 
 # Lower-case word endings of person nouns and of the adjectives before them ("pollster", "strategist",

@@ -101,9 +101,7 @@ CHARS_PER_WORD = 2
 TRUNCATED = re.compile(r"(?:…|\.\.\.)[\"'”’)\]]*$")
 # Where a teaser's headline runs into its summary with no space between: after a lower-case word
 # (not a name's prefix such as "Mc"), a number or a question or exclamation mark.
-GLUED = re.compile(
-    r"(?<=[^\W\d_A-Z]{3})(?=[A-Z](?:[a-z]|\s))|(?<=\d\d)(?=[A-Z][a-z]{2})|(?<=[?!])(?=[A-Z][a-z])"
-)
+GLUED = re.compile(r"(?<=[^\W\d_A-Z]{3})(?=[A-Z](?:[a-z]|\s))|(?<=\d\d)(?=[A-Z][a-z]{2})|(?<=[?!])(?=[A-Z][a-z])")
 TITLE_CASE_SHARE = 0.8
 GLUED_TAIL_WORDS = 5
 ESCAPED_QUOTE = re.compile(r"\\(['\"])")

@@ -556,3 +556,14 @@ def test_they_after_a_plural_subject_that_names_people() -> None:
 
 def test_they_after_a_plural_subject_that_names_no_people_is_no_claim() -> None:
     assert claims_of("Frustrations grew at the depot on Monday. They said the ferry should stop in winter.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The witness said the ferry left before the storm.", "said"),
+        ("Ferry fans insist the boat will run all winter.", "insist"),
+    ],
+)
+def test_more_words_for_people_and_clause_cues(text: str, cue: str) -> None:
+    assert one(text, cue).text.startswith("the ferry left" if cue == "said" else "the boat")
