@@ -9,6 +9,12 @@ Patterns, tried for every cue word in the sentence:
   passive     CONTENT, as CUE by SPEAKER.
   source      According to SPEAKER, CONTENT.  |  CONTENT, according to SPEAKER.
   participle  ..., stating that CONTENT  |  ..., adding, “QUOTE”        (speaker: the clause's subject)
+              ..., with 30 percent saying CONTENT
+  paragraph   SPEAKER CUE:  followed by CONTENT as the next paragraph   "He said:\n“...”"
+A title-case headline ("Trump Says He Will Win") is read with its cues in lower case. Besides names,
+pronouns and descriptions, a speaker may be a share of those polled ("72 percent of Democrats"), a
+subject with words after its head ("people familiar with her thinking") or a source tied to the story
+("a source close to the campaign").
 A source ("according to") around another attribution becomes that attribution's ``via``.
 All offsets are relative to the sentence.
 """
