@@ -126,14 +126,17 @@ Replay = Callable[[MutableMapping[str, Any], bytes], None]
 
 @dataclass
 class Journal(Table):
-    """A table whose changelog carries what changed it, not its values: one record per ``note`` (a
-    step's input, with all it needs to be applied again), which ``replay`` applies to the
-    partition's entries when it is restored, in the order they were written. For a step whose
-    input is much smaller than the entries it writes (an article's bands on a partition, and the
-    buckets they join). Records of the entries themselves (a key that is a JSON string) are still
+    """A table whose changelog carries what changed it, not its values: the ``note`` of each input
+    (with all it needs to be applied again), which ``replay`` applies to the partition's entries
+    when it is restored, in the order they were written. For a step whose input is much smaller
+    than the entries it writes (an article's bands on a partition, and the buckets they join).
+    A drain writes the notes of a partition in one record (several, past ``batch_bytes``), keyed
+    ``{"notes": n, "first": key of the first}``; a record of one note (an earlier version's) is
+    still replayed, and records of the entries themselves (a key that is a JSON string) are
     restored as a ``Table`` restores them."""
 
     replay: Replay | None = None
+    batch_bytes: int = 256 * 1024
     _notes: list[ChangelogRecord] = field(default_factory=list)
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -148,17 +151,32 @@ class Journal(Table):
 
     def drain(self) -> list[ChangelogRecord]:
         notes, self._notes = self._notes, []
-        return notes
+        by_partition: dict[int, list[ChangelogRecord]] = {}
+        for note in notes:
+            by_partition.setdefault(note.partition, []).append(note)
+        records: list[ChangelogRecord] = []
+        for partition, group in sorted(by_partition.items()):
+            batch: list[ChangelogRecord] = []
+            size = 0
+            for note in group:
+                if batch and size + _FRAME.size + len(note.value or b"") > self.batch_bytes:
+                    records.append(_batch_record(partition, batch))
+                    batch, size = [], 0
+                batch.append(note)
+                size += _FRAME.size + len(note.value or b"")
+            records.append(_batch_record(partition, batch))
+        return records
 
     def restore(self, partition: int, key: bytes, value: bytes | None) -> bool:
         try:
-            entry = isinstance(orjson.loads(key), str)
+            name = orjson.loads(key)
         except ValueError:
             return False
-        if entry or value is None or self.replay is None:
+        if isinstance(name, str) or value is None or self.replay is None:
             return super().restore(partition, key, value)
         try:
-            self.replay(self._partition(partition), value)
+            for note in _frames(value) if isinstance(name, dict) else [value]:
+                self.replay(self._partition(partition), note)
         except (ValueError, TypeError, struct.error, UnicodeDecodeError):
             return False
         return True
@@ -167,6 +185,25 @@ class Journal(Table):
         gone = set(partitions)
         super().drop(gone)
         self._notes = [note for note in self._notes if note.partition not in gone]
+
+
+_FRAME = struct.Struct(">I")  # the length of a note in a batch record
+
+
+def _batch_record(partition: int, notes: list[ChangelogRecord]) -> ChangelogRecord:
+    key = b'{"notes":%d,"first":%s}' % (len(notes), notes[0].key)
+    return ChangelogRecord(partition, key, b"".join(_FRAME.pack(len(n.value or b"")) + (n.value or b"") for n in notes))
+
+
+def _frames(value: bytes) -> Iterator[bytes]:
+    start = 0
+    while start < len(value):
+        (size,) = _FRAME.unpack_from(value, start)
+        note = value[start + _FRAME.size : start + _FRAME.size + size]
+        if len(note) != size:
+            raise ValueError(f"a batch of notes of {len(value)} bytes is cut short")
+        yield note
+        start += _FRAME.size + size
 
 
 __all__ = ["JSON", "RAW", "ChangelogRecord", "Codec", "Journal", "Table"]

@@ -99,29 +99,64 @@ def journalled() -> Journal:
     return Journal("bands", {}, BandStore, RAW, replay=again)
 
 
-def test_a_journal_of_probes_restores_the_buckets_as_they_were_with_one_record_a_probe() -> None:
-    written = journalled()
-    written.use(1)
-    # 9 articles in 2 buckets of at most 3, out of order, the first ones seen long ago, one seen twice
-    for n, when in [(5, 0), (2, 0), (9, 8), (1, 9), (7, 9), (3, 9), (2, 9), (8, 9), (4, 9)]:
+def journal_probes(written: Journal, probes: list[tuple[int, int]]) -> None:
+    for n, when in probes:
         keys = ["k0", "k1"] if n % 2 else ["k0"]
         at = NOW + timedelta(days=when)
         written.note(orjson.dumps([n, when]), journal(member(n), keys, at))
         for key in keys:
             probe(written, key, member(n), now=at, window=WEEK, cap=3)
+
+
+def test_a_journal_of_probes_restores_the_buckets_as_they_were_with_one_record_a_partition_and_drain() -> None:
+    written = journalled()
+    # 9 articles in 2 buckets of at most 3, out of order, the first ones seen long ago, one seen
+    # twice, in two drains on partition 1; and two on partition 4 among them
+    written.use(1)
+    journal_probes(written, [(5, 0), (2, 0), (9, 8), (1, 9)])
+    written.use(4)
+    journal_probes(written, [(11, 9), (13, 9)])
     records = written.drain()
-    assert len(records) == 9 and written.drain() == []
-    assert all(r.partition == 1 and r.value is not None and len(r.value) < 60 for r in records)
+    written.use(1)
+    journal_probes(written, [(7, 9), (3, 9), (2, 9), (8, 9), (4, 9)])
+    records += written.drain()
+    assert written.drain() == []
+    assert [(r.partition, orjson.loads(r.key)["notes"]) for r in records] == [(1, 4), (4, 2), (1, 5)]
+    assert all(r.value is not None and len(r.value) < 60 * orjson.loads(r.key)["notes"] for r in records)
 
     restored = journalled()
     assert all(restored.restore(r.partition, r.key, r.value) for r in records)
+    for partition in (1, 4):
+        restored.use(partition)
+        written.use(partition)
+        assert [unpack(restored[k]) for k in ("k0", "k1")] == [unpack(written[k]) for k in ("k0", "k1")]
     restored.use(1)
-    assert [unpack(restored[k]) for k in ("k0", "k1")] == [unpack(written[k]) for k in ("k0", "k1")]
     assert [id_text(e.id)[-1] for e in unpack(restored["k0"])] == ["1", "2", "3"]  # 5 expired, the cap kept 1-3
 
-    # a record of a bucket itself (an earlier version's changelog) is restored as a table restores it
+    # an earlier version's records: one note each, and a bucket itself (restored as a table restores it)
+    single = journalled()
+    single.use(1)
+    for n, when in [(5, 0), (2, 0), (9, 8), (1, 9), (7, 9), (3, 9), (2, 9), (8, 9), (4, 9)]:
+        keys = ["k0", "k1"] if n % 2 else ["k0"]
+        assert single.restore(1, orjson.dumps([n, when]), journal(member(n), keys, NOW + timedelta(days=when)))
+    assert [unpack(single[k]) for k in ("k0", "k1")] == [unpack(restored[k]) for k in ("k0", "k1")]
     assert restored.restore(1, orjson.dumps("k2"), written["k1"]) and restored["k2"] == written["k1"]
     assert not restored.restore(1, orjson.dumps([0, 0]), b"\x00\x01")  # cut short: skipped
+    assert not restored.restore(1, records[0].key, (records[0].value or b"")[:-3])
+
+
+def test_a_journal_splits_a_partition_s_notes_past_its_batch_size() -> None:
+    written = journalled()
+    written.batch_bytes = 100
+    written.use(0)
+    journal_probes(written, [(n, 9) for n in range(1, 8)])
+    records = written.drain()
+    assert len(records) > 1 and sum(orjson.loads(r.key)["notes"] for r in records) == 7
+    assert all(len(r.value or b"") <= 100 or orjson.loads(r.key)["notes"] == 1 for r in records)
+    restored = journalled()
+    assert all(restored.restore(r.partition, r.key, r.value) for r in records)
+    restored.use(0)
+    assert [unpack(restored[k]) for k in ("k0", "k1")] == [unpack(written[k]) for k in ("k0", "k1")]
 
 
 def test_the_partitions_of_a_worker_keep_an_article_once_and_forget_it_together() -> None:
