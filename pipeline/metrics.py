@@ -45,7 +45,9 @@ STORIES_ARTICLES = Counter("news_stories_articles_total", "Articles put on story
 CLAIM_UPDATES = Counter("news_stories_claim_updates_total", "Claim updates emitted", ["changed"], registry=None)
 # stages: fetch (a message in the fetch worker, all of it), extract (its extraction), and each
 # stream agent by name (dedup-route ... stories)
-STAGE_SECONDS = Histogram("news_stage_seconds", "Time of one message in a stage", ["stage"], registry=None)
+STAGE_SECONDS = Histogram(
+    "news_stage_seconds", "Time of one message (one payload of a batched record) in a stage", ["stage"], registry=None
+)
 STREAM_BACKLOG = Gauge(
     "news_stream_backlog_messages", "Messages waiting on this worker's assigned partitions", registry=None
 )

@@ -48,6 +48,9 @@ class TopicSpec:
     retention_ms: int = 7 * DAY_MS
     compacted: bool = False
     description: str = ""
+    # what one input partition's batch sends to one of its partitions travels as one record, a
+    # JSON array of the payloads (the stream's own hops of many small messages)
+    batched: bool = False
 
     def config(self) -> dict[str, str]:
         policy = "compact,delete" if self.compacted else "delete"
@@ -107,6 +110,7 @@ SPECS: tuple[TopicSpec, ...] = (
         "band key",
         1 * DAY_MS,
         description="an article's LSH bands, one message per partition they fall on, so near-duplicate candidates meet",
+        batched=True,
     ),
     TopicSpec(
         "dedup_decide",
@@ -115,6 +119,7 @@ SPECS: tuple[TopicSpec, ...] = (
         "article_id",
         1 * DAY_MS,
         description="an article and the candidates of its bands, collected before the near-duplicate verdict",
+        batched=True,
     ),
     TopicSpec("unique", "news.articles.unique", models.UniqueArticle, "article_id", 1 * DAY_MS),
     TopicSpec("duplicates", "news.duplicates", models.DedupVerdict, "article_id", 30 * DAY_MS),
@@ -140,6 +145,11 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec("deadletter", "news.deadletter", models.DeadLetter, "trace_id", 30 * DAY_MS),
 )
 _BY_ROLE: dict[Role, TopicSpec] = {spec.role: spec for spec in SPECS}
+
+
+def batched(role: Role) -> bool:
+    """Whether the records of the role's topic may carry several payloads (see ``TopicSpec``)."""
+    return _BY_ROLE[role].batched
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from confluent_kafka import ConsumerGroupState, ConsumerGroupTopicPartitions, KafkaError, KafkaException, TopicPartition
 
-from pipeline.codec import decode
+from pipeline.codec import DecodeError, decode, decode_all
 from pipeline.config import Settings
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.documents import read_all
@@ -109,7 +109,11 @@ def committed_records(settings: Settings, topic: str, model: type[M], timeout_s:
     partitions = admin_client(settings).list_topics(topic, timeout=10).topics[topic].partitions
     wanted = [TopicPartition(topic, p) for p in sorted(partitions)]
     group, deadline = f"accounting-{uuid.uuid4().hex}", time.monotonic() + timeout_s
-    return [decode(model, m.value()) for m in read_partitions(settings, wanted, deadline, group)]
+    items = [
+        i for m in read_partitions(settings, wanted, deadline, group) for i in decode_all(model, m.value(), many=True)
+    ]
+    assert not any(isinstance(i, DecodeError) for i in items), [i for i in items if isinstance(i, DecodeError)][:1]
+    return [i for i in items if not isinstance(i, DecodeError)]
 
 
 class Outcomes:

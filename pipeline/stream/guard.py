@@ -6,6 +6,7 @@ for. What a failed step sent before it failed is discarded with it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,10 +15,10 @@ from typing import Any, Generic, TypeVar
 import structlog
 
 from pipeline import metrics
-from pipeline.codec import DecodeError, decode, encode
+from pipeline.codec import DecodeError, decode_all, encode
 from pipeline.models import Contract, DeadLetter, Stage, stable_id
 from pipeline.stream.state import Table
-from pipeline.topology import Role
+from pipeline.topology import Role, batched
 
 M = TypeVar("M", bound=Contract)
 log = structlog.get_logger(__name__)
@@ -83,18 +84,32 @@ def dead_letter(*, stage: Stage, trace_id: str, source: str, reason: str, detail
 def handle(
     agent: Agent[Any], value: bytes | None, at: tuple[str, int, int], now: datetime, outbox: Outbox
 ) -> list[Sent]:
-    """Everything the message at (topic, partition, offset) sends: its step's outputs, or one dead
-    letter (never raises)."""
+    """Everything the message at (topic, partition, offset) sends: its step's outputs for each
+    payload it carries (one, or a batched topic's several), or one dead letter for each that is
+    not valid or whose step failed (never raises)."""
     topic, partition, offset = at
     where = f"{topic}[{partition}]@{offset}"
     try:
-        item = decode(agent.model, value)
+        items = decode_all(agent.model, value, many=batched(agent.source))
     except DecodeError as exc:
-        log.warning("undecodable message", where=where, error=str(exc)[:200])
-        trace = stable_id(topic, str(partition), str(offset))
-        return [
-            dead_letter(stage="stream", trace_id=trace, source=where, reason="undecodable message", detail=str(exc))
-        ]
+        return [_undecodable(where, stable_id(topic, str(partition), str(offset)), exc)]
+    sent: list[Sent] = []
+    for index, item in enumerate(items):
+        if isinstance(item, DecodeError):
+            trace = stable_id(topic, str(partition), str(offset), str(index))
+            sent.append(_undecodable(f"{where}#{index}", trace, item))
+        else:
+            sent.extend(_run(agent, item, now, outbox, where))
+    return sent
+
+
+def _undecodable(where: str, trace: str, exc: DecodeError) -> Sent:
+    log.warning("undecodable message", where=where, error=str(exc)[:200])
+    return dead_letter(stage="stream", trace_id=trace, source=where, reason="undecodable message", detail=str(exc))
+
+
+def _run(agent: Agent[Any], item: Any, now: datetime, outbox: Outbox, where: str) -> list[Sent]:
+    started = time.perf_counter()
     try:
         agent.step(item, now, outbox)
         return outbox.take()
@@ -104,6 +119,8 @@ def handle(
         log.exception("stage failed", stage=agent.stage, source=source, where=where)
         reason = f"{agent.stage} failed: {type(exc).__name__}"
         return [dead_letter(stage=agent.stage, trace_id=trace, source=source, reason=reason, detail=str(exc))]
+    finally:
+        metrics.STAGE_SECONDS.labels(agent.name).observe(time.perf_counter() - started)
 
 
 def article_origin(item: Any) -> tuple[str, str]:

@@ -35,11 +35,13 @@ from pipeline.deadman import Deadman
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
 from pipeline.kafka.transactions import FATAL_EXIT_CODE, Batch, Committer, Record, TransactionFatal
+from pipeline.partitioning import key_partition
 from pipeline.stall import STALL_EXIT_CODE, StallDetector
 from pipeline.stopping import stop_on_signals
+from pipeline.stream.batching import coalesce
 from pipeline.stream.guard import AnyAgent, Outbox, handle
 from pipeline.stream.state import Table
-from pipeline.topology import Partition, Topology
+from pipeline.topology import SPECS, Partition, Topology
 
 log = structlog.get_logger(__name__)
 BATCH_MESSAGES = 500
@@ -95,6 +97,7 @@ class StreamLoop:
         self.agents = {topology.name(agent.source): agent for agent in agents}
         self.tables = {topic: agent.table for topic, agent in self.agents.items() if agent.table is not None}
         self.changelogs = {topic: changelog_topic(settings, table) for topic, table in self.tables.items()}
+        self.batched = {topology.name(s.role): topology.partitions_of(s.role) for s in SPECS if s.batched}
         self.outbox = Outbox(settings.max_message_bytes)
         self.committed: dict[Partition, int] = {}
         self.paused = False
@@ -119,9 +122,7 @@ class StreamLoop:
             agent = self.agents[topic]
             if agent.table is not None:
                 agent.table.use(partition)
-            started = time.perf_counter()
             sent = handle(agent, message.value(), (topic, partition, offset), datetime.now(UTC), self.outbox)
-            metrics.STAGE_SECONDS.labels(agent.name).observe(time.perf_counter() - started)
             out = records.setdefault((topic, partition), [])
             out.extend(Record(self.topology.name(s.role), s.key, s.value, s.partition) for s in sent)
             offsets[(topic, partition)] = offset + 1
@@ -130,7 +131,17 @@ class StreamLoop:
             for change in table.drain():
                 where = records.setdefault((topic, change.partition), [])
                 where.append(Record(self.changelogs[topic], change.key, change.value, change.partition))
-        return Batch(outputs={}, offsets=offsets, records=records)
+        limit = self.outbox.limit
+        joined = {at: coalesce(out, self._batched_partition, limit) for at, out in records.items()}
+        return Batch(outputs={}, offsets=offsets, records=joined)
+
+    def _batched_partition(self, record: Record) -> int | None:
+        """The partition of a record to a batched topic (None for any other topic's)."""
+        if record.topic not in self.batched:
+            return None
+        if record.partition is not None:
+            return record.partition
+        return key_partition((record.key or b"").decode(), self.batched[record.topic])
 
     def step(self) -> int:
         """One turn: commit a held batch, or consume and commit a new one; the messages handled."""
