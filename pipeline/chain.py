@@ -39,7 +39,7 @@ from pipeline.models import (
     StoryAssignment,
     UniqueArticle,
 )
-from pipeline.stories import StoryIndex, track
+from pipeline.stories import StoryIndex, StoryProbe, probe, track_probe
 
 T = TypeVar("T")
 log = structlog.get_logger(__name__)
@@ -78,20 +78,45 @@ def follow_story(
 ) -> tuple[StoryAssignment, list[ClaimUpdate]]:
     """The story the article joins and the claim updates it causes; a failure gives a story-less
     assignment that says why. ``index``: the store's story index, kept from one article to the next."""
+    return follow_probe(store, story_probe(item), index)
+
+
+def story_probe(item: EnrichedArticle) -> StoryProbe:
+    """What the stories step reads of the article; a failure gives an empty probe that says why."""
     try:
-        return track(store, item, index=index)
+        return probe(item)
     except Exception as exc:  # noqa: BLE001
         log.warning("story step failed", article_id=item.article.article_id, error=repr(exc))
-        failed = StoryAssignment(
-            article_id=item.article.article_id,
-            trace_id=item.article.trace_id,
-            story_id=None,
-            opened=False,
-            score=0.0,
-            updates=0,
+        article = item.article
+        return StoryProbe(
+            article_id=article.article_id,
+            trace_id=article.trace_id,
+            source=article.source,
             errors=(step_error("stories", exc),),
         )
-        return failed, []
+
+
+def follow_probe(
+    store: MutableMapping[str, Any], found: StoryProbe, index: StoryIndex | None = None
+) -> tuple[StoryAssignment, list[ClaimUpdate]]:
+    """``follow_story`` for the article's probe."""
+    errors = found.errors
+    if not errors:
+        try:
+            return track_probe(store, found, index=index)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("story step failed", article_id=found.article_id, error=repr(exc))
+            errors = (step_error("stories", exc),)
+    failed = StoryAssignment(
+        article_id=found.article_id,
+        trace_id=found.trace_id,
+        story_id=None,
+        opened=False,
+        score=0.0,
+        updates=0,
+        errors=errors,
+    )
+    return failed, []
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pipeline import models
 from pipeline.config import DEFAULT_MAX_DOCUMENT_BYTES, Settings, message_limit
 from pipeline.dedup.messages import BandProbe, DecideMessage
 from pipeline.fetch.source_state import SourceState
+from pipeline.stories.messages import StoryProbe
 
 DAY_MS = 24 * 60 * 60 * 1000
 Partition = tuple[str, int]  # a topic's name and a partition number
@@ -128,10 +129,12 @@ SPECS: tuple[TopicSpec, ...] = (
     TopicSpec(
         "stories_in",
         "news.stories.in",
-        models.EnrichedArticle,
+        StoryProbe,
         "story shard",
         1 * DAY_MS,
-        description="enriched articles under one key, so every article meets every open story in one table",
+        description="what story grouping reads of each enriched article, under one key, so every article "
+        "meets every open story in one table",
+        batched=True,
     ),
     TopicSpec("stories", "news.stories", models.StoryAssignment, "article_id", 30 * DAY_MS, compacted=True),
     TopicSpec(

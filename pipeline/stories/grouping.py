@@ -104,10 +104,21 @@ def assign_story(
 ) -> Joined:
     """The story ``text`` joins (updating it in ``store`` and ``index``), or a new one keyed by
     ``article_id``. Without an ``index`` one is built from the store for this call."""
+    return join_story(store, article_id, top_terms(text, params.terms_per_article), day, params, index)
+
+
+def join_story(
+    store: MutableMapping[str, Any],
+    article_id: str,
+    terms: dict[str, int],
+    day: date | None,
+    params: StoryParams,
+    index: StoryIndex | None = None,
+) -> Joined:
+    """``assign_story`` for an article whose top terms are worked out already."""
     if index is None:
         index = StoryIndex()
     index.sync(store)
-    terms = top_terms(text, params.terms_per_article)
     best: dict[str, Any] | None = None
     best_score = 0.0
     for key in index.candidates(terms, params.threshold):

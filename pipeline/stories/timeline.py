@@ -24,6 +24,7 @@ from typing import Any
 
 from pipeline.models import Claim, ClaimUpdate, TimelinePoint, stable_id
 from pipeline.stories.grouping import propositions_key
+from pipeline.stories.messages import StoryClaim
 from pipeline.stories.terms import Terms, subject_of, terms_of
 
 
@@ -55,24 +56,44 @@ def similarity(a: Terms, b: Terms) -> float:
     return len(a_all & b_all) / smaller if smaller else 0.0
 
 
+def story_claim(claim: Claim) -> StoryClaim | None:
+    """The claim as a timeline places it; None without a date of saying."""
+    point = point_of(claim)
+    if point is None:
+        return None
+    terms = terms_of(claim.text)
+    return StoryClaim(
+        point=point,
+        subject=tuple(sorted(subject_of(claim.text))),
+        names=tuple(sorted(terms.names)),
+        words=tuple(sorted(terms.words)),
+    )
+
+
 def add_claim(
     store: MutableMapping[str, Any], story_id: str, claim: Claim, params: TimelineParams
 ) -> ClaimUpdate | None:
     """Put ``claim`` on its proposition's timeline in ``store``; the update if its stance changes moved."""
-    point = point_of(claim)
-    if point is None:
-        return None
+    placed = story_claim(claim)
+    return None if placed is None else place_claim(store, story_id, placed, params)
+
+
+def place_claim(
+    store: MutableMapping[str, Any], story_id: str, claim: StoryClaim, params: TimelineParams
+) -> ClaimUpdate | None:
+    """``add_claim`` for a claim whose point and terms are worked out already."""
+    point = claim.point
     key = propositions_key(story_id)
     propositions: list[dict[str, Any]] = list(store.get(key, []))
-    terms, subject = terms_of(claim.text), sorted(subject_of(claim.text))
+    terms, subject = Terms(frozenset(claim.names), frozenset(claim.words)), list(claim.subject)
     index = _best(propositions, terms, subject, params)
     if index is None:
         propositions.append(
             {
-                "id": claim.claim_id,
+                "id": point.claim_id,
                 "subject": subject,
-                "names": sorted(terms.names),
-                "words": sorted(terms.words),
+                "names": list(claim.names),
+                "words": list(claim.words),
                 "points": [],
             }
         )
@@ -89,7 +110,7 @@ def add_claim(
     if len(changes) < 2:
         return None
     changed = _ids(changes) != _ids(stance_changes(before))
-    return _update(story_id, proposition["id"], claim.claim_id, after, changes, changed)
+    return _update(story_id, proposition["id"], point.claim_id, after, changes, changed)
 
 
 def _best(propositions: list[dict[str, Any]], terms: Terms, subject: list[str], params: TimelineParams) -> int | None:

@@ -1,7 +1,11 @@
-"""Stories agents: enriched articles funnelled under one key to story threads and claim timelines.
+"""Stories agents: what story grouping reads of each enriched article, then one key where every
+article meets the open stories.
 
-Story grouping compares each article with every open story, so all of it runs on the one partition
-the constant key maps to, with its state in a changelog-backed table there.
+The funnel runs on every partition of the enriched topic (so on every worker): it decodes the whole
+article and works out its probe (top terms, publication day, dated claims with their terms), the
+most of the stage's work. Story grouping compares each article with the open stories, so it runs on
+the one partition the constant key maps to, with its state in a changelog-backed table there, and
+reads only the probes.
 """
 
 from __future__ import annotations
@@ -9,9 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pipeline import metrics
-from pipeline.chain import follow_story
+from pipeline.chain import follow_probe, story_probe
 from pipeline.models import EnrichedArticle
-from pipeline.stories import StoryIndex
+from pipeline.stories import StoryIndex, StoryProbe
 from pipeline.stream.guard import Agent, AnyAgent, Outbox, article_origin
 from pipeline.stream.state import Table
 
@@ -23,10 +27,10 @@ def agents() -> list[AnyAgent]:
     index = StoryIndex()
 
     def route(item: EnrichedArticle, now: datetime, out: Outbox) -> None:
-        out.send("stories_in", SHARD_KEY, item)
+        out.send("stories_in", SHARD_KEY, story_probe(item))
 
-    def follow(item: EnrichedArticle, now: datetime, out: Outbox) -> None:
-        assignment, found = follow_story(table, item, index)
+    def follow(item: StoryProbe, now: datetime, out: Outbox) -> None:
+        assignment, found = follow_probe(table, item, index)
         for error in assignment.errors:
             metrics.ENRICH_ERRORS.labels(error.step).inc()
         for update in found:
@@ -38,5 +42,5 @@ def agents() -> list[AnyAgent]:
 
     return [
         Agent("stories-funnel", "enriched", EnrichedArticle, route, article_origin, "stories"),
-        Agent("stories", "stories_in", EnrichedArticle, follow, article_origin, "stories", table),
+        Agent("stories", "stories_in", StoryProbe, follow, article_origin, "stories", table),
     ]

@@ -63,11 +63,16 @@ def test_a_failed_date_expression_step_keeps_the_publication_date(monkeypatch: p
     assert [e.step for e in result.errors] == ["date-expressions"]
 
 
-def test_a_failed_story_step_is_recorded_on_the_result(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    def broken(*_: object) -> object:
+@pytest.mark.parametrize("part", ["probe", "track_probe"])
+def test_a_failed_story_step_is_recorded_on_the_result(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, part: str
+) -> None:
+    """Either half fails: reading the article where it is, or joining it to the open stories."""
+
+    def broken(*_: object, **__: object) -> object:
         raise KeyError("story")
 
-    monkeypatch.setattr(chain, "track", broken)
+    monkeypatch.setattr(chain, part, broken)
     (tmp_path / "a.txt").write_text(f"{lead(0)}\n\n{follow(0)}\n")
     (result,) = process_paths([tmp_path])
     assert result.article is not None and result.datestamp is not None

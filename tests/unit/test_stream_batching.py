@@ -64,8 +64,8 @@ def test_a_joined_record_stays_within_the_limit() -> None:
     assert values == [{"n": n} for n in range(100)]
 
 
-def test_only_the_dedup_hops_are_batched() -> None:
-    assert {s.role for s in SPECS if s.batched} == {"dedup_bands", "dedup_decide"}
+def test_only_the_hops_between_workers_of_one_stage_are_batched() -> None:
+    assert {s.role for s in SPECS if s.batched} == {"dedup_bands", "dedup_decide", "stories_in"}
     assert batched("dedup_decide") and not batched("captures")
 
 
