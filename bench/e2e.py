@@ -12,7 +12,8 @@ For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
   as it is published, its wall seconds (first publish to last output), each worker's CPU seconds
   (utime + stime of its process, from ``/proc``, across the replay), and the Kafka records and bytes
   (key + value) written per document on each topic of the prefix, changelogs included (committed
-  records, read back after the run);
+  records, read back after the run), and each stream worker's seconds in each stage (the sum of its
+  ``news_stage_seconds``, read from its ``/metrics`` before and after the replay);
 - latency (first configuration only, ``--runs`` times): the corpus replayed again on a fresh prefix at
   ``--latency-share`` of the throughput just measured; per document, from the capture's record
   timestamp to its enriched article's (both set by the producer when it sent them), p50 and p99,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import sys
 import tempfile
@@ -39,7 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from confluent_kafka import Message, TopicPartition  # noqa: E402
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from pipeline.broker import LocalBroker  # noqa: E402
 from pipeline.cli import SEEDS  # noqa: E402
@@ -72,6 +76,7 @@ class StreamRun:
     cpu: dict[str, float]  # worker log name -> CPU seconds across the replay
     records: Counter[str] = field(default_factory=Counter)  # topic role -> records written
     size: Counter[str] = field(default_factory=Counter)  # topic role -> key + value bytes
+    stages: dict[str, Counter[str]] = field(default_factory=dict)  # stream worker -> stage -> seconds
 
     @property
     def docs_per_s(self) -> float:
@@ -90,6 +95,37 @@ def worker_cpu(workers: Workers) -> dict[str, float]:
     return {log.stem: cpu_seconds(p.pid) for log, p in zip(workers.logs, workers.processes, strict=True)}
 
 
+def stage_seconds(port: int) -> Counter[str]:
+    """A worker's seconds so far in each stage, from its /metrics."""
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    spent: Counter[str] = Counter()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "news_stage_seconds_sum":
+                spent[sample.labels["stage"]] += sample.value
+    return spent
+
+
+def stream_ports(settings: Settings, workers: Workers) -> dict[str, int]:
+    """Each stream worker's /metrics port (worker i serves on metrics_port + i)."""
+    return {log.stem: settings.metrics_port + i for i, log in enumerate(workers.logs) if log.stem.startswith("worker")}
+
+
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive ports free on 127.0.0.1."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            first: int = s.getsockname()[1]
+        try:
+            for port in range(first + 1, first + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+
+
 def run_process(paths: list[Path], settings: Settings) -> tuple[float, float, int]:
     warm_up()  # what a fetch worker loads when it starts, before it reads anything
     list(process_paths([SEEDS], settings))  # imports and first-call costs out of the figure
@@ -102,7 +138,7 @@ def run_process(paths: list[Path], settings: Settings) -> tuple[float, float, in
 def deployment(settings: Settings, fetch: int, stream: int) -> Iterator[tuple[Settings, Workers]]:
     """Workers on a fresh prefix, warmed up on the seeds; the prefix's topics deleted afterwards."""
     prefix = f"e2e-{uuid.uuid4().hex[:8]}."
-    settings = settings.model_copy(update={"topic_prefix": prefix})
+    settings = settings.model_copy(update={"topic_prefix": prefix, "metrics_port": free_ports(fetch + stream)})
     ensure_topics(settings, Topology.from_settings(settings))
     with ExitStack() as stack:
         stack.callback(delete_topics_with_prefix, settings, prefix)
@@ -153,14 +189,17 @@ def topic_traffic(settings: Settings, warm: dict[tuple[str, int], int]) -> tuple
 def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -> StreamRun:
     with deployment(settings, fetch, stream) as (settings, workers):
         warm = end_offsets_now(settings)
+        ports = stream_ports(settings, workers)
+        spent = {name: stage_seconds(port) for name, port in ports.items()}
         before = worker_cpu(workers)
         summary = replay(paths, settings, timeout_s=900, health_check=workers.check)
         after = worker_cpu(workers)
+        stages = {name: stage_seconds(port) - spent[name] for name, port in ports.items()}
         if len(workers.exits):
             raise SystemExit(f"a worker exited during the replay: {workers.exits}")
         records, size = topic_traffic(settings, warm)
     cpu = {name: after[name] - before[name] for name in after}
-    return StreamRun(f"{fetch}x{stream}", summary.seconds, summary.documents, cpu, records, size)
+    return StreamRun(f"{fetch}x{stream}", summary.seconds, summary.documents, cpu, records, size, stages)
 
 
 HOPS: tuple[Role, ...] = ("captures", "articles", "unique", "enriched")
@@ -254,6 +293,13 @@ def main() -> None:
             for kind, label in (("fetch", "fetch workers"), ("worker", "stream workers")):
                 share = statistics.median(r.cpu_per_doc(kind) for r in results)
                 print(f"{'  ' + label:18}{'':24}{share * 1000:12.1f}{share / p_cpu:12.2f}")
+        for name, results in streams.items():
+            workers = sorted(results[0].stages)
+            print(f"\nseconds in each stage per stream worker (stream {name}, median)")
+            print(f"  {'':16}" + "".join(f"{w:>12}" for w in workers))
+            for stage in sorted({s for r in results for w in r.stages.values() for s in w}):
+                spent = [statistics.median(r.stages[w][stage] for r in results) for w in workers]
+                print(f"  {stage:16}" + "".join(f"{v:12.2f}" for v in spent))
         first = streams[next(iter(streams))]
         print(f"\nrecords and bytes per document by topic (stream {first[0].workers}, median)")
         for topic in sorted({t for r in first for t in r.records}):

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     partitions: int = Field(6, ge=1, description="partitions of every partitioned topic")
     app_id: str = "news-ingest"
     session_timeout_s: float = Field(10.0, gt=0, description="consumer group session timeout")
+    stream_group_protocol: Literal["consumer", "classic"] = Field(
+        "consumer",
+        description="the stream group's rebalance protocol: 'consumer' (brokers 4.0+) gives every worker its "
+        "share of every stage's partitions; 'classic' (cooperative-sticky) balances only the total",
+    )
     stall_after_s: float = Field(
         300.0, ge=0, description="a stream worker whose partitions wait this long without progress exits; 0 disables"
     )

@@ -131,7 +131,10 @@ def consumer_config(settings: Settings, group: str, **overrides: Any) -> dict[st
         "fetch.max.bytes": settings.max_message_bytes,
         "max.partition.fetch.bytes": settings.max_message_bytes,
     }
-    return config | overrides
+    config |= overrides
+    if config.get("group.protocol") == "consumer":
+        del config["session.timeout.ms"]  # the group's, held by the broker under this protocol
+    return config
 
 
 def producer(settings: Settings, **overrides: Any) -> Producer:

@@ -34,6 +34,7 @@ from pipeline.config import Settings
 from pipeline.deadman import Deadman
 from pipeline.kafka import clients
 from pipeline.kafka.admin import admin_client, read_partitions
+from pipeline.kafka.groups import set_stream_session_timeout, stream_consumer_config
 from pipeline.kafka.transactions import FATAL_EXIT_CODE, Batch, Committer, Record, TransactionFatal
 from pipeline.partitioning import key_partition
 from pipeline.stall import STALL_EXIT_CODE, StallDetector
@@ -300,10 +301,9 @@ def run(
     topology = Topology.from_settings(settings)
     tables = [agent.table for agent in agents if agent.table is not None]
     ensure_changelogs(settings, topology, tables)
+    set_stream_session_timeout(settings)
     consumer = clients.consumer(
-        settings,
-        settings.app_id,
-        **{"partition.assignment.strategy": "cooperative-sticky", "fetch.wait.max.ms": 25},
+        settings, settings.app_id, **stream_consumer_config(settings), **{"fetch.wait.max.ms": 25}
     )
     producer = clients.producer(
         settings,

@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from confluent_kafka import KafkaException
+from confluent_kafka import Consumer, KafkaException
 from pydantic import ValidationError
 
 from pipeline.config import Settings, describe_invalid
 from pipeline.kafka.clients import RateLimit, admin_client, consumer_config, producer_config, security_config
+from pipeline.kafka.groups import stream_consumer_config
 
 
 def test_plaintext_by_default_with_no_credentials() -> None:
@@ -93,3 +94,15 @@ def test_the_same_complaint_passes_once_a_minute_with_a_count_of_the_rest() -> N
     again = record(refused, 9092, 3)
     assert limit.filter(again)
     assert again.getMessage().endswith("(99 more like it in the last 60 s)")
+
+
+@pytest.mark.parametrize("protocol", ["consumer", "classic"])
+def test_the_stream_group_protocol_makes_a_consumer_librdkafka_accepts(protocol: str) -> None:
+    """Under the consumer protocol the session timeout is the broker's: a consumer given one is refused."""
+    settings = Settings(stream_group_protocol=protocol)
+    config = consumer_config(settings, settings.app_id, **stream_consumer_config(settings))
+    assert ("session.timeout.ms" in config) == (protocol == "classic")
+    assert config.get("group.remote.assignor") == ("range" if protocol == "consumer" else None)
+    Consumer(config).close()
+    with pytest.raises(KafkaException, match="session.timeout.ms"):
+        Consumer({**config, "group.protocol": "consumer", "session.timeout.ms": 10_000})
