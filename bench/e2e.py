@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -43,7 +42,6 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from confluent_kafka import Message, TopicPartition  # noqa: E402
-from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
 
 from pipeline.broker import LocalBroker  # noqa: E402
 from pipeline.cli import SEEDS  # noqa: E402
@@ -64,6 +62,9 @@ from pipeline.process import process_paths  # noqa: E402
 from pipeline.replay import replay  # noqa: E402
 from pipeline.runner import Workers, running_workers  # noqa: E402
 from pipeline.topology import Role, Topology  # noqa: E402
+from pipeline.views import metrics_text  # noqa: E402
+from pipeline.views.collect import metrics_url  # noqa: E402
+from tests.kafka_helpers import free_ports  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -97,33 +98,22 @@ def worker_cpu(workers: Workers) -> dict[str, float]:
 
 def stage_seconds(port: int) -> Counter[str]:
     """A worker's seconds so far in each stage, from its /metrics."""
-    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    response = httpx.get(metrics_url(f"127.0.0.1:{port}"), timeout=10)
+    response.raise_for_status()
     spent: Counter[str] = Counter()
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == "news_stage_seconds_sum":
-                spent[sample.labels["stage"]] += sample.value
+    for (name, labels), value in metrics_text.parse(response.text).items():
+        if name == "news_stage_seconds_sum":
+            spent[dict(labels)["stage"]] += value
     return spent
 
 
-def stream_ports(settings: Settings, workers: Workers) -> dict[str, int]:
-    """Each stream worker's /metrics port (worker i serves on metrics_port + i)."""
-    return {log.stem: settings.metrics_port + i for i, log in enumerate(workers.logs) if log.stem.startswith("worker")}
-
-
-def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive ports free on 127.0.0.1."""
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            first: int = s.getsockname()[1]
-        try:
-            for port in range(first + 1, first + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
+def stream_ports(workers: Workers) -> dict[str, int]:
+    """Each stream worker's /metrics port, by its log name."""
+    return {
+        log.stem: config.metrics_port
+        for log, command, config in zip(workers.logs, workers.commands, workers.settings, strict=True)
+        if command == "worker"
+    }
 
 
 def run_process(paths: list[Path], settings: Settings) -> tuple[float, float, int]:
@@ -189,7 +179,7 @@ def topic_traffic(settings: Settings, warm: dict[tuple[str, int], int]) -> tuple
 def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -> StreamRun:
     with deployment(settings, fetch, stream) as (settings, workers):
         warm = end_offsets_now(settings)
-        ports = stream_ports(settings, workers)
+        ports = stream_ports(workers)
         spent = {name: stage_seconds(port) for name, port in ports.items()}
         before = worker_cpu(workers)
         summary = replay(paths, settings, timeout_s=900, health_check=workers.check)

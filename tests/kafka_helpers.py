@@ -56,12 +56,17 @@ def _bindable(port: int) -> bool:
         return True
 
 
-def free_port_pair() -> int:
-    """A free port whose successor is free too: workers started together serve metrics on both."""
+def free_ports(count: int) -> int:
+    """The first of ``count`` consecutive free ports: workers started together serve metrics on them."""
     port = free_port()
-    while not _bindable(port + 1):
+    while not all(_bindable(port + i) for i in range(1, count)):
         port = free_port()
     return port
+
+
+def free_port_pair() -> int:
+    """A free port whose successor is free too."""
+    return free_ports(2)
 
 
 def read_topic(settings: Settings, topic: str, model: type[M], *, count: int, timeout_s: float = 60.0) -> list[M]:

@@ -116,7 +116,6 @@ def test_two_stream_workers_read_the_stories_between_them_into_the_one_worker_ti
     items = list(seed_items())
     random.SystemRandom().shuffle(items)
     names = [Path(i.article.source).name[:3] for i in items]
-    ports = [config.metrics_port, config.metrics_port + 1]
     with running_workers(config, tmp_path / "logs", fetch_workers=0, stream_workers=2) as workers:
         owners: list[set[int]] = []
         admin = clients.admin_client(config)
@@ -145,7 +144,8 @@ def test_two_stream_workers_read_the_stories_between_them_into_the_one_worker_ti
         assignments = read_topic(config, topology.name("stories"), StoryAssignment, count=5, timeout_s=120)
         updates = wait_for_thread(config, topology.name("claim_updates"), workers.check)
         funnelled = [
-            samples(exposition(port), "news_stage_seconds_count", "stage").get("stories-funnel", 0.0) for port in ports
+            samples(exposition(worker.metrics_port), "news_stage_seconds_count", "stage").get("stories-funnel", 0.0)
+            for worker in workers.settings
         ]
 
     assert sorted(funnelled) == [2.0, 3.0], f"articles each worker's funnel read: {funnelled}"
