@@ -2,6 +2,9 @@
 
 Usage: .venv/bin/python bench/e2e.py CORPUS... [--workers 1x1 --workers 2x1] [--runs 3] [--latency-share 0.5]
 
+``--workers 1x1-broker``: the same workers with ``NEWS_INGEST_STREAM_LOCAL_HOPS=false``, every hop
+between the stream's agents through the broker (for a comparison in one run).
+
 For each run, on a local broker (or ``NEWS_INGEST_BOOTSTRAP_SERVERS``):
 
 - ``process``: the corpus through the offline chain in this process, after the fetch worker's
@@ -176,7 +179,8 @@ def topic_traffic(settings: Settings, warm: dict[tuple[str, int], int]) -> tuple
     return records, size
 
 
-def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -> StreamRun:
+def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int, local_hops: bool = True) -> StreamRun:
+    settings = settings.model_copy(update={"stream_local_hops": local_hops})
     with deployment(settings, fetch, stream) as (settings, workers):
         warm = end_offsets_now(settings)
         ports = stream_ports(workers)
@@ -189,7 +193,8 @@ def run_stream(paths: list[Path], settings: Settings, fetch: int, stream: int) -
             raise SystemExit(f"a worker exited during the replay: {workers.exits}")
         records, size = topic_traffic(settings, warm)
     cpu = {name: after[name] - before[name] for name in after}
-    return StreamRun(f"{fetch}x{stream}", summary.seconds, summary.documents, cpu, records, size, stages)
+    name = f"{fetch}x{stream}" + ("" if local_hops else "-broker")
+    return StreamRun(name, summary.seconds, summary.documents, cpu, records, size, stages)
 
 
 HOPS: tuple[Role, ...] = ("captures", "articles", "unique", "enriched")
@@ -232,6 +237,15 @@ def quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
+def _workers(spec: str) -> tuple[int, int, bool]:
+    """``FxS`` or ``FxS-broker``: fetch and stream workers, and whether the stream makes its hops itself."""
+    counts, _, via = spec.partition("-")
+    fetch, stream = (int(n) for n in counts.split("x"))
+    if via not in ("", "broker"):
+        raise SystemExit(f"--workers {spec}: FxS or FxS-broker")
+    return fetch, stream, via != "broker"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", type=Path)
@@ -239,7 +253,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--latency-share", type=float, default=0.5)
     args = parser.parse_args()
-    configs = [tuple(int(n) for n in w.split("x")) for w in (args.workers or ["1x1"])]
+    configs = [_workers(w) for w in (args.workers or ["1x1"])]
     settings = Settings()
     with ExitStack() as stack:
         if settings.bootstrap_servers is None:
@@ -254,8 +268,8 @@ def main() -> None:
             wall, cpu, docs = offline[-1]
             rate, ms = docs / wall, cpu / docs * 1000
             print(f"run {run}  process: {docs} docs {wall:.1f} s {rate:.1f} docs/s, CPU {ms:.1f} ms/doc")
-            for fetch, stream in configs:
-                result = run_stream(args.paths, settings, fetch, stream)
+            for fetch, stream, local_hops in configs:
+                result = run_stream(args.paths, settings, fetch, stream, local_hops)
                 streams[result.workers].append(result)
                 per_worker = "  ".join(f"{n} {s:.1f} s" for n, s in sorted(result.cpu.items()))
                 print(

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         description="the stream group's rebalance protocol: 'consumer' (brokers 4.0+) gives every worker its "
         "share of every stage's partitions; 'classic' (cooperative-sticky) balances only the total",
     )
+    stream_local_hops: bool = Field(
+        True,
+        description="a stream worker handles a message between its own agents itself, in the same transaction, "
+        "when it holds the partition the message is for, instead of producing it to the internal topic",
+    )
     stall_after_s: float = Field(
         300.0, ge=0, description="a stream worker whose partitions wait this long without progress exits; 0 disables"
     )

@@ -51,6 +51,12 @@ STAGE_SECONDS = Histogram(
 STREAM_BACKLOG = Gauge(
     "news_stream_backlog_messages", "Messages waiting on this worker's assigned partitions", registry=None
 )
+STREAM_LOCAL_HOPS = Counter(
+    "news_stream_local_hops_total",
+    "Messages between the stream's agents this worker handled itself, not produced, by internal topic",
+    ["topic"],
+    registry=None,
+)
 DEAD_LETTERS = Counter("news_deadletter_messages_total", "Dead letters by stage", ["stage"], registry=None)
 
 FETCH_WORKER: tuple[MetricWrapperBase, ...] = (
@@ -72,6 +78,7 @@ STREAM_WORKER: tuple[MetricWrapperBase, ...] = (
     CLAIM_UPDATES,
     STAGE_SECONDS,
     STREAM_BACKLOG,
+    STREAM_LOCAL_HOPS,
     DEAD_LETTERS,
 )
 SINK_ROWS = Counter(

@@ -52,6 +52,10 @@ class TopicSpec:
     # what one input partition's batch sends to one of its partitions travels as one record, a
     # JSON array of the payloads (the stream's own hops of many small messages)
     batched: bool = False
+    # read by no one but the stream's own agents: a worker that holds the partition a message is
+    # for handles it in the batch that sent it, within the same transaction, and produces nothing
+    # (``Settings.stream_local_hops``)
+    internal: bool = False
 
     def config(self) -> dict[str, str]:
         policy = "compact,delete" if self.compacted else "delete"
@@ -103,6 +107,7 @@ SPECS: tuple[TopicSpec, ...] = (
         "content_hash",
         1 * DAY_MS,
         description="articles repartitioned by content hash so exact duplicates meet",
+        internal=True,
     ),
     TopicSpec(
         "dedup_bands",
@@ -112,6 +117,7 @@ SPECS: tuple[TopicSpec, ...] = (
         1 * DAY_MS,
         description="an article's LSH bands, one message per partition they fall on, so near-duplicate candidates meet",
         batched=True,
+        internal=True,
     ),
     TopicSpec(
         "dedup_decide",
@@ -121,6 +127,7 @@ SPECS: tuple[TopicSpec, ...] = (
         1 * DAY_MS,
         description="an article and the candidates of its bands, collected before the near-duplicate verdict",
         batched=True,
+        internal=True,
     ),
     TopicSpec("unique", "news.articles.unique", models.UniqueArticle, "article_id", 1 * DAY_MS),
     TopicSpec("duplicates", "news.duplicates", models.DedupVerdict, "article_id", 30 * DAY_MS),
@@ -135,6 +142,7 @@ SPECS: tuple[TopicSpec, ...] = (
         description="what story grouping reads of each enriched article, under one key, so every article "
         "meets every open story in one table",
         batched=True,
+        internal=True,
     ),
     TopicSpec("stories", "news.stories", models.StoryAssignment, "article_id", 30 * DAY_MS, compacted=True),
     TopicSpec(

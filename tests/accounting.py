@@ -237,7 +237,8 @@ def account(settings: Settings, wanted: set[str]) -> Accounting:
 
 # --- where along the stream ------------------------------------------------------------------
 
-# the topics of the stream in order, each with the stage that writes it
+# the topics of the stream in order, each with the stage that writes it (the internal ones hold
+# only what crossed between workers: a worker makes the hops to partitions it holds itself)
 TRAIL: tuple[tuple[Role, str], ...] = (
     ("articles", "fetch worker"),
     ("dedup_keyed", "dedup-route"),

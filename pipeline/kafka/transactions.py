@@ -73,6 +73,9 @@ class Batch:
     offsets: dict[Partition, int]
     learned: list[Learned] = field(default_factory=list)
     records: dict[Partition, list[Record]] = field(default_factory=dict)
+    # partitions joined by messages this worker handled in-process (a stream hop to a partition it
+    # holds): their parts commit together or not at all
+    joined: set[Partition] = field(default_factory=set)
 
     def __len__(self) -> int:
         return sum(len(outs) for outs in self.outputs.values()) + sum(len(rs) for rs in self.records.values())
@@ -81,10 +84,19 @@ class Batch:
     def empty(self) -> bool:
         return not self.offsets and not self.learned
 
+    def partitions(self) -> set[Partition]:
+        return set(self.offsets) | set(self.outputs) | set(self.records) | self.joined
+
+    def splits(self, partitions: Iterable[Partition]) -> bool:
+        """Whether dropping these partitions would leave part of what in-process hops joined."""
+        gone = set(partitions)
+        return bool(self.joined & gone) and not self.joined <= gone
+
     def drop(self, partitions: Iterable[Partition]) -> bool:
         """Forget these partitions' part; True if the batch held any of it."""
         held = False
         for partition in partitions:
+            self.joined.discard(partition)
             held |= self.offsets.pop(partition, None) is not None
             held |= self.outputs.pop(partition, None) is not None
             held |= self.records.pop(partition, None) is not None

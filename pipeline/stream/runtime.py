@@ -21,6 +21,7 @@ import os
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,8 @@ from pipeline.partitioning import key_partition
 from pipeline.stall import STALL_EXIT_CODE, StallDetector
 from pipeline.stopping import stop_on_signals
 from pipeline.stream.batching import coalesce
-from pipeline.stream.guard import AnyAgent, Outbox, handle
+from pipeline.stream.guard import AnyAgent, Outbox, Sent, handle
+from pipeline.stream.local_hops import Hops, LocalHop
 from pipeline.stream.state import Table
 from pipeline.topology import SPECS, Partition, Topology
 
@@ -52,6 +54,7 @@ POLL_S = 0.025
 TRANSACTION_TIMEOUT_MS = 60_000
 RESTORE_TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 10.0
+LOCAL_OFFSET = -1  # a message handled in-process has no offset of its own
 COMMITTED_TIMEOUT_S = 10.0  # within the deadman's bound for the silence of a rebalance callback
 
 
@@ -99,6 +102,10 @@ class StreamLoop:
         self.tables = {topic: agent.table for topic, agent in self.agents.items() if agent.table is not None}
         self.changelogs = {topic: changelog_topic(settings, table) for topic, table in self.tables.items()}
         self.batched = {topology.name(s.role): topology.partitions_of(s.role) for s in SPECS if s.batched}
+        internal = [s.role for s in SPECS if s.internal and settings.stream_local_hops]
+        self.internal = {topology.name(r): topology.partitions_of(r) for r in internal}
+        self.internal = {name: count for name, count in self.internal.items() if name in self.agents}
+        self.split_held = False  # a rebalance split a held batch that in-process hops joined
         self.outbox = Outbox(settings.max_message_bytes)
         self.committed: dict[Partition, int] = {}
         self.paused = False
@@ -112,29 +119,53 @@ class StreamLoop:
         return list(self.agents)
 
     def process(self, messages: list[Message]) -> Batch:
-        """Handle a batch: every message's outputs and the changelog of what it wrote, by partition."""
+        """Handle a batch: every message's outputs and the changelog of what it wrote, by partition.
+        A hop to a partition of an internal topic this worker holds is handled here too, after the
+        batch's messages, its outputs counted as those of the message it came from."""
         records: dict[Partition, list[Record]] = {}
         offsets: dict[Partition, int] = {}
+        joined: set[Partition] = set()
+        hops = self._hops()
+        waiting: deque[tuple[LocalHop, Partition]] = deque()
         for message in messages:
             if message.error():
                 log.warning("consumer error", error=str(message.error()))
                 continue
             topic, partition, offset = str(message.topic()), int(message.partition() or 0), int(message.offset() or 0)
-            agent = self.agents[topic]
-            if agent.table is not None:
-                agent.table.use(partition)
-            sent = handle(agent, message.value(), (topic, partition, offset), datetime.now(UTC), self.outbox)
-            out = records.setdefault((topic, partition), [])
-            out.extend(Record(self.topology.name(s.role), s.key, s.value, s.partition) for s in sent)
+            sent = self._handle(topic, partition, offset, message.value())
+            produced, local = hops.split(sent, self.topology.name)
+            records.setdefault((topic, partition), []).extend(produced)
+            waiting.extend((hop, (topic, partition)) for hop in local)
             offsets[(topic, partition)] = offset + 1
             self.deadman.beat()
+        while waiting:
+            hop, root = waiting.popleft()
+            joined |= {root, (hop.topic, hop.partition)}
+            metrics.STREAM_LOCAL_HOPS.labels(hop.role).inc()
+            sent = self._handle(hop.topic, hop.partition, LOCAL_OFFSET, hop.value)
+            produced, local = hops.split(sent, self.topology.name)
+            records.setdefault(root, []).extend(produced)
+            waiting.extend((next_hop, root) for next_hop in local)
         for topic, table in self.tables.items():
             for change in table.drain():
                 where = records.setdefault((topic, change.partition), [])
                 where.append(Record(self.changelogs[topic], change.key, change.value, change.partition))
         limit = self.outbox.limit
-        joined = {at: coalesce(out, self._batched_partition, limit) for at, out in records.items()}
-        return Batch(outputs={}, offsets=offsets, records=joined)
+        coalesced = {at: coalesce(out, self._batched_partition, limit) for at, out in records.items()}
+        return Batch(outputs={}, offsets=offsets, records=coalesced, joined=joined)
+
+    def _handle(self, topic: str, partition: int, offset: int, value: bytes | None) -> list[Sent]:
+        agent = self.agents[topic]
+        if agent.table is not None:
+            agent.table.use(partition)
+        return handle(agent, value, (topic, partition, offset), datetime.now(UTC), self.outbox)
+
+    def _hops(self) -> Hops:
+        """The internal topics this worker may hop to itself, and the partitions it holds now."""
+        if not self.internal:
+            return Hops({}, frozenset())
+        held = frozenset((str(tp.topic), int(tp.partition)) for tp in self.consumer.assignment())
+        return Hops(self.internal, held)
 
     def _batched_partition(self, record: Record) -> int | None:
         """The partition of a record to a batched topic (None for any other topic's)."""
@@ -152,16 +183,23 @@ class StreamLoop:
             # serves rebalances; paused partitions give nothing, and what was fetched before the
             # pause is read again once consumption resumes
             self._rewind(self.consumer.consume(num_messages=BATCH_MESSAGES, timeout=POLL_S))
+            self._end_if_split()
             self._commit(None)
             return 0
         self._pause(False)
         messages = self.consumer.consume(num_messages=BATCH_MESSAGES, timeout=POLL_S)
+        self._end_if_split()
         if not messages:
             return 0
         batch = self.process(messages)
         self._past_markers(batch)
         self._commit(batch)
         return len(messages)
+
+    def _end_if_split(self) -> None:
+        if self.split_held:
+            log.error("a rebalance split a held batch that in-process hops joined: this worker ends")
+            raise TransactionFatal("held batch split by a rebalance")
 
     def _past_markers(self, batch: Batch) -> None:
         """Commit each partition's position, not its last offset + 1: after the last record of a
@@ -250,6 +288,12 @@ class StreamLoop:
         """Partitions taken away: what the held batch has of them is dropped (their next owner
         handles those messages again) and so is their state."""
         gone = [(str(tp.topic), int(tp.partition)) for tp in partitions]
+        held = self.committer.batch
+        if held is not None and held.splits(gone):
+            # what stays would commit hops whose other end is gone, and the tables that stay hold
+            # what the dropped part wrote: none of it commits, and the worker starts over
+            self.committer.drop(sorted(held.partitions()))
+            self.split_held = True
         self.committer.drop(gone)
         for topic, partition in gone:
             self.committed.pop((topic, partition), None)

@@ -121,6 +121,8 @@ def test_prometheus_sees_every_stage_count_the_seed_replay(
             # the stall watchdog reads every assigned partition's end offset and position: caught
             # up, nothing waits (a transaction's commit marker is no message)
             "sum(news_stream_backlog_messages)": 0,
+            # one worker holds every partition: it makes every hop between its agents itself
+            "count(news_stream_local_hops_total > 0)": 4,
         }
         for expr, value in expected.items():
             wait_for(lambda e=expr, v=value: query(prometheus, e) == v, timeout_s=60, what=f"{expr} == {value}")
