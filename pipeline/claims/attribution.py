@@ -678,6 +678,9 @@ _TAIL_REACH = 480
 
 
 def _tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    endings = _ENDINGS.get(pattern)
+    if endings is not None and not text.endswith(endings) and not text[-1:].isspace():
+        return None
     return pattern.search(text, max(0, len(text) - _REACH.get(pattern, _TAIL_REACH)))
 
 
@@ -694,6 +697,24 @@ _REACH = {
     _PARTICIPLE_LEAD: 64,
     _SHARE_TAIL: 200,
     _WITH_SHARE: 200,
+}
+
+
+# How every match of a pattern ends, but for white space: most texts end otherwise, and a suffix test
+# spares the search.
+_ENDINGS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _AUX_TAIL: (
+        *("also", "has", "have", "had", "did", "does", "ly", "later", "again", "then", "further", "earlier", "already"),
+        *("once", "first", "himself", "herself", "itself", "since", "now", "often", "still", "never", "always"),
+        *("just", "even", "too", "both", "all", "each", "long", "themselves", "here", "there", "to", "day"),
+        *("morning", "afternoon", "evening", "night", "yesterday", "today", "tonight", "however", "statement"),
+        *("week", "month", "year", ",", *"0123456789"),
+    ),
+    _PRONOUN_TAIL: ("he", "He", "it", "It", "they", "They"),
+    _RELATIVE_WHO: ("who",),
+    _PARENTHESIS: (")",),
+    _BOUNDARY_END: (",", '"', "”", "’", "'", "—", "–"),
+    _ASIDE: (",", '"', "”"),
 }
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from pipeline.claims.lexicon import CLAUSE_OPENERS
+from pipeline.claims.patterns import WORD_CAPITAL
 from pipeline.claims.phrases import base_word
 
-_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)*")
+_RUN = re.compile(WORD_CAPITAL + r"[\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)*")
 _POSSESSIVE = re.compile(r"[’']s?(?:\s+|$)")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _NOT_NAMES = (

@@ -29,11 +29,12 @@ from pipeline.claims.lexicon import (
     SOURCE_HEADS,
     TITLE_WORDS,
 )
+from pipeline.claims.patterns import WORD_CAPITAL
 from pipeline.claims.phrases import PHRASE_CONNECTORS, base_word, is_capitalised, is_possessive, nounish
 from pipeline.models import Speaker
 
-_CAPITAL_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:[ \u00a0]+[A-Z][\w’'-]*)+")
-_ORG_RUN = re.compile(r"\b[A-Z][\w’'-]*(?:(?:[ \u00a0]+(?:of|for))?[ \u00a0]+[A-Z][\w’'-]*)+")
+_CAPITAL_RUN = re.compile(WORD_CAPITAL + r"[\w’'-]*(?:[ \u00a0]+[A-Z][\w’'-]*)+")
+_ORG_RUN = re.compile(WORD_CAPITAL + r"[\w’'-]*(?:(?:[ \u00a0]+(?:of|for))?[ \u00a0]+[A-Z][\w’'-]*)+")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$|^(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:-[A-Za-z][a-z]*)?$")
 _GENERIC_CAPITALS = PERSON_HEADS | SOURCE_HEADS | {"police", "authorities", "government", "military", "army"}
