@@ -32,3 +32,15 @@ def _render(node: _Tree) -> str:
         return ""
     body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
     return body + "?" if ends else body
+
+
+def lowered_pattern(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A pattern for lower-cased text, and a looser one without its word-boundary checks: ``re`` skips
+    through a text by the first letters of that one, so the exact one runs only where it may match."""
+    loose = pattern.replace(r"\b", "").replace(r"(?<=\w)", "")
+    return re.compile(pattern), re.compile(loose)
+
+
+def found_in(patterns: tuple[re.Pattern[str], re.Pattern[str]], lowered: str) -> bool:
+    exact, loose = patterns
+    return loose.search(lowered) is not None and exact.search(lowered) is not None

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from pipeline.claims import attribution, modality
-from pipeline.claims.patterns import WORD_CAPITAL
+from pipeline.claims.patterns import WORD_CAPITAL, found_in
 from tests.unit.test_claims_rules import BODIES
 
 # Texts that end as each end-anchored pattern matches, next to the seed paragraphs.
@@ -80,7 +80,7 @@ def test_modality_reads_case_blind_words_the_same_on_lower_cased_text(content: s
     for name, pattern in ignoring_case.items():
         exact, loose = getattr(modality, name)
         found = pattern.search(content) is not None
-        assert modality._found((exact, loose), content.lower()) == found, name
+        assert found_in((exact, loose), content.lower()) == found, name
 
 
 @pytest.mark.parametrize(
