@@ -84,17 +84,33 @@ _PROGRESSIVE = re.compile(
 _CUE = re.compile(r"\b(?:[Aa]ccording\s+to|" + words_pattern(FINITE_CUES + PARTICIPLE_CUES) + r")\b")
 _TITLE_CUE = re.compile(r"\s(" + words_pattern([cue.capitalize() for cue in FINITE_CUES if " " not in cue]) + r")\b")
 _LONG_WORD = re.compile(r"[^\W\d_][\w’'-]{3,}")
-# Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker.
-_AUX_TAIL = re.compile(
-    r"(?:\s+(?:also|has|have|had|did|does|reportedly|previously|later|again|then|further|"
-    r"publicly|officially|repeatedly|earlier|recently|already|once|separately|first|himself|herself|itself|"
-    r"since|now|often|still|never|always|just|even|too|both|all|each|only|long|herself|themselves|here|there|"
-    r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to|"
-    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?|"
-    r"on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|tonight|however|"
-    r"in\s+a\s+statement|(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)|[a-z]+ly)"
-    r"|(?<=,)\s+(?:for\s+example|for\s+instance|however|though|too|in\s+turn|in\s+fact|meanwhile),)+$"
+# Between speaker and cue; a form of "be" is not here: "it was reported" names no speaker. Each
+# alternative comes with how its matches end, for the suffix test in _tail.
+_AUX_WORDS = (
+    *("also", "has", "have", "had", "did", "does", "reportedly", "previously", "later", "again", "then"),
+    *("further", "publicly", "officially", "repeatedly", "earlier", "recently", "already", "once", "separately"),
+    *("first", "himself", "herself", "itself", "since", "now", "often", "still", "never", "always", "just"),
+    *("even", "too", "both", "all", "each", "only", "long", "themselves", "here", "there"),
+    *("yesterday", "today", "tonight", "however"),
 )
+_DAY_PARTS = ("morning", "afternoon", "evening", "night")
+_AUX_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"(?:appeared|appears|seemed|seems|is\s+said|was\s+said)\s+to", ("to",)),
+    (
+        r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:" + "|".join(_DAY_PARTS) + "))?",
+        ("day", *_DAY_PARTS),
+    ),
+    (r"on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}", tuple("0123456789")),
+    (r"in\s+a\s+statement", ("statement",)),
+    (r"(?:last|this|earlier\s+this)\s+(?:week|month|year|night|morning)", ("week", "month", "year", *_DAY_PARTS)),
+    (r"[a-z]+ly", ("ly",)),
+)
+_AUX_ASIDES = (r"for\s+example", r"for\s+instance", "however", "though", "too", r"in\s+turn", r"in\s+fact", "meanwhile")
+_AUX_TAIL = re.compile(
+    r"(?:\s+(?:" + "|".join((*_AUX_WORDS, *(phrase for phrase, _ in _AUX_PHRASES))) + ")"
+    r"|(?<=,)\s+(?:" + "|".join(_AUX_ASIDES) + "),)+$"
+)
+_AUX_ENDINGS = (*_AUX_WORDS, *(end for _, ends in _AUX_PHRASES for end in ends), ",")
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
     r",\s+(?:(?:citing|quoting)\s+([^,]{1,80})|(?:a|an|the|another|who|whose|which|his|her|their|its)\s"
@@ -703,13 +719,7 @@ _REACH = {
 # How every match of a pattern ends, but for white space: most texts end otherwise, and a suffix test
 # spares the search.
 _ENDINGS: dict[re.Pattern[str], tuple[str, ...]] = {
-    _AUX_TAIL: (
-        *("also", "has", "have", "had", "did", "does", "ly", "later", "again", "then", "further", "earlier", "already"),
-        *("once", "first", "himself", "herself", "itself", "since", "now", "often", "still", "never", "always"),
-        *("just", "even", "too", "both", "all", "each", "long", "themselves", "here", "there", "to", "day"),
-        *("morning", "afternoon", "evening", "night", "yesterday", "today", "tonight", "however", "statement"),
-        *("week", "month", "year", ",", *"0123456789"),
-    ),
+    _AUX_TAIL: _AUX_ENDINGS,
     _PRONOUN_TAIL: ("he", "He", "it", "It", "they", "They"),
     _RELATIVE_WHO: ("who",),
     _PARENTHESIS: (")",),

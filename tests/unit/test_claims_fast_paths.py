@@ -54,6 +54,12 @@ def test_the_suffix_test_before_a_tail_search_never_misses_a_match(pattern: re.P
     assert matched > 0  # the texts hold at least one match of every pattern
 
 
+@pytest.mark.parametrize("word", attribution._AUX_WORDS)
+def test_every_word_between_speaker_and_cue_passes_the_suffix_test(word: str) -> None:
+    found = attribution._tail(attribution._AUX_TAIL, "Jane Roe " + word)
+    assert found is not None and found.start() == len("Jane Roe")
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
