@@ -90,7 +90,7 @@ _AUX_WORDS = (
     *("also", "has", "have", "had", "did", "does", "reportedly", "previously", "later", "again", "then"),
     *("further", "publicly", "officially", "repeatedly", "earlier", "recently", "already", "once", "separately"),
     *("first", "himself", "herself", "itself", "since", "now", "often", "still", "never", "always", "just"),
-    *("even", "too", "both", "all", "each", "only", "long", "themselves", "here", "there"),
+    *("even", "too", "both", "all", "each", "only", "long", "themselves", "here", "there", "will", "soon"),
     *("yesterday", "today", "tonight", "however"),
 )
 _DAY_PARTS = ("morning", "afternoon", "evening", "night")
@@ -110,6 +110,7 @@ _AUX_TAIL = re.compile(
     r"(?:\s+(?:" + "|".join((*_AUX_WORDS, *(phrase for phrase, _ in _AUX_PHRASES))) + ")"
     r"|(?<=,)\s+(?:" + "|".join(_AUX_ASIDES) + "),)+$"
 )
+_HAS_CONTRACTED = re.compile(r"(?<=\w)[’']s(?:\s+(?:also|already|long|since|often|repeatedly|publicly))?$")
 _AUX_ENDINGS = (*_AUX_WORDS, *(end for _, ends in _AUX_PHRASES for end in ends), ",")
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
@@ -132,6 +133,7 @@ _DATE_WORDS = re.compile(
     r"(?:back\s+|earlier\s+|late\s+|early\s+)?in\s+(?:[A-Z][a-z]+(?:\s+\d{4})?|\d{4})|"
     r"(?:last|this|earlier\s+this)\s+(?:week|month|year|[A-Z][a-z]+day))\b"
 )
+_DAY_PART = re.compile(r"\s+(?:" + "|".join(_DAY_PARTS) + r")\b")
 # "said in a statement", "told reporters at a briefing": where, not what.
 _SETTING = re.compile(
     r"\s+(?:in|at|during|via|on|through)\s+(?:a|an|the|his|her|its|their)?\s*(?:[\w-]+\s+){0,2}?"
@@ -159,7 +161,8 @@ _CONTENT_END = re.compile(
 _ADJUNCT_REST = re.compile(
     r"\s+(?:at|in|on|of|for|by|through|about|during|after|before|while|when|from|via|with|as|outside|inside|to|"
     r"referring|"
-    r"afterward|afterwards|later|recently|earlier|simply|flatly|bluntly|dryly|quietly|here|there|then|too|again)\b"
+    r"afterward|afterwards|later|here|there|then|too|again|"
+    r"(?!(?:family|only|early|likely|ally|rally|reply|supply|assembly|belly|bully)\b)[a-z]{2,}ly)\b"
     r"(?:[^“\":]|[“\"][^”\"]{0,40}[”\"])*$"
 )
 # "said of the plan:" before a quote; "promised to act": an infinitive as what was said.
@@ -168,9 +171,15 @@ _INTERJECTION = re.compile(r",\s*(?:however|though|too|meanwhile|in\s+fact|for\s
 _INFINITIVE_CUES = frozenset(
     {"promise", "promised", "promises", "promising", "vowed", "vows", "pledged", "pledges", "threatened", "threatening"}
 )
-# What is announced may be a thing, not a clause: "announced a series of steps to tighten sales".
-_OBJECT_CONTENT_CUES = frozenset({"announced", "announces", "announcing", "revealed", "reveals", "revealing"})
-_OBJECT_CONTENT = re.compile(r"\s+(?:a|an|the|his|her|their|its|plans?|new)\s+(?:\S+\s+){2}")
+# What is announced, reported or denied may be a thing, not a clause: "announced a series of steps",
+# "reported 906 attacks", "denied any role". A letter written or a photo posted is not what was said.
+_OBJECT_CONTENT_CUES = frozenset(
+    """announced announces announcing revealed reveals revealing described describes reported reports noted
+    acknowledged denied denies confirmed confirms predicted predicts promised promises explained claimed""".split()
+)
+_OBJECT_CONTENT = re.compile(
+    r"\s+(?:a|an|the|his|her|their|its|plans?|new|\d[\d,.]*|more|several|some|any|no)\s+(?:\S+\s+){2}"
+)
 _QUESTION_CUES = frozenset({"ask", "asked", "asks", "asking", "explained", "explains", "explaining"})
 _QUESTION = re.compile(r"\s+(?:[\w’'.-]+\s+){0,6}?((?:if|whether|why|how|what|when|where)\s+\w)")
 _AS_CUES = frozenset({"describe", "described", "describes", "describing"})  # "described the plan as a failure"
@@ -299,7 +308,8 @@ class _Finder:
     def _skip_date(self, position: int) -> int:
         expression = self.dates.starting_after(self.text, self.base + position)
         if expression is not None and expression.end <= self.base + len(self.s):
-            return expression.end - self.base
+            part = _DAY_PART.match(self.s, expression.end - self.base)  # "said Monday night"
+            return part.end() if part else expression.end - self.base
         words = _DATE_WORDS.match(self.s, position)
         return words.end() if words else position
 
@@ -368,7 +378,7 @@ class _Finder:
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        before = self.s[:position].rstrip()
+        before = _HAS_CONTRACTED.sub("", self.s[:position].rstrip())  # "he’s said"
         clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, before))
         interjected = len(clause) < len(before) and clause.endswith(",")  # "officials, however, said"
         via: tuple[str, ...] = ()

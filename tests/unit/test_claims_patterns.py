@@ -567,3 +567,34 @@ def test_they_after_a_plural_subject_that_names_no_people_is_no_claim() -> None:
 )
 def test_more_words_for_people_and_clause_cues(text: str, cue: str) -> None:
     assert one(text, cue).text.startswith("the ferry left" if cue == "said" else "the boat")
+
+
+# --- after the cue: a day part, a manner adverb, an object that is what was said ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("“The depot will close in May,” Lena Ortiz said Monday night.", "said"),
+        ("“The depot will close in May,” Lena Ortiz said in a statement Thursday evening.", "said"),
+        ("“The depot will close in May,” Lena Ortiz said sarcastically.", "said"),
+        ("Lena Ortiz’s said the depot would close in May.", "said"),
+        ("Lena Ortiz will say the depot must close in May.", "say"),
+    ],
+)
+def test_a_cue_with_a_day_part_an_adverb_or_an_auxiliary(text: str, cue: str) -> None:
+    claim = one(text, cue)
+    assert claim.speaker.name == "Lena Ortiz"
+    assert "depot" in claim.text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("The harbour police reported 906 attacks on the depot last year.", "reported", "906 attacks"),
+        ("Lena Ortiz denied any role in the closure of the depot.", "denied", "any role"),
+        ("Lena Ortiz noted the long history of the depot.", "noted", "the long history"),
+    ],
+)
+def test_an_object_that_is_what_was_reported(text: str, cue: str, content: str) -> None:
+    assert one(text, cue).text.startswith(content)
