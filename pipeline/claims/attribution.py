@@ -110,7 +110,9 @@ _AUX_TAIL = re.compile(
     r"(?:\s+(?:" + "|".join((*_AUX_WORDS, *(phrase for phrase, _ in _AUX_PHRASES))) + ")"
     r"|(?<=,)\s+(?:" + "|".join(_AUX_ASIDES) + "),)+$"
 )
-_HAS_CONTRACTED = re.compile(r"(?<=\w)[’']s(?:\s+(?:also|already|long|since|often|repeatedly|publicly))?$")
+# "he’s said": a contracted "has", read only before a past participle ("Trump’s claims" is a possessive).
+_HAS_CONTRACTED = re.compile(r"(?<=\w)[’']s$")
+_PAST_PARTICIPLE = re.compile(r"(?:said|told|written|[a-z]+ed)\b")
 _AUX_ENDINGS = (*_AUX_WORDS, *(end for _, ends in _AUX_PHRASES for end in ends), ",")
 # ", citing officials," or ", a virologist at Harvard," between the speaker and the cue.
 _ASIDE = re.compile(
@@ -129,7 +131,7 @@ _PARENTHESIS = re.compile(r"\s*\([^()]{1,30}\)$")
 _PRONOUN_TAIL = re.compile(r"(?:^|\s)((?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey))$")
 _DATE_WORDS = re.compile(
     r"\s+(?:on\s+(?:[A-Z][a-z]+day|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)|yesterday|today|"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:morning|afternoon|evening|night))?|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?:\s+(?:" + "|".join(_DAY_PARTS) + r"))?|"
     r"(?:back\s+|earlier\s+|late\s+|early\s+)?in\s+(?:[A-Z][a-z]+(?:\s+\d{4})?|\d{4})|"
     r"(?:last|this|earlier\s+this)\s+(?:week|month|year|[A-Z][a-z]+day))\b"
 )
@@ -378,8 +380,11 @@ class _Finder:
 
     def _speaker_before(self, position: int) -> _Found | None:
         """The phrase before the cue, past auxiliaries ("has", "also") and an aside (", citing X,")."""
-        before = _HAS_CONTRACTED.sub("", self.s[:position].rstrip())  # "he’s said"
-        clause = _cut_tail(_PARENTHESIS, _cut_tail(_AUX_TAIL, before))
+        before = self.s[:position].rstrip()
+        clause = _cut_tail(_AUX_TAIL, before)
+        if _PAST_PARTICIPLE.match(self.s, position):
+            clause = _HAS_CONTRACTED.sub("", clause)  # "he’s said", "she’s long argued"
+        clause = _cut_tail(_PARENTHESIS, clause)
         interjected = len(clause) < len(before) and clause.endswith(",")  # "officials, however, said"
         via: tuple[str, ...] = ()
         trimmed = clause

@@ -232,6 +232,12 @@ def test_a_pronoun_without_any_person_before_it_is_no_claim() -> None:
         ("Lena Ortiz criticised the plan and said the depot would close.", "said"),
         ("Lena Ortiz opened the meeting, saying the depot would close.", "saying"),
         ("“Will the depot close?” Lena Ortiz asked the council.", "asked"),
+        ("“The depot will close in May,” Lena Ortiz said Monday night.", "said"),
+        ("“The depot will close in May,” Lena Ortiz said in a statement Thursday evening.", "said"),
+        ("“The depot will close in May,” Lena Ortiz said sarcastically.", "said"),
+        ("Lena Ortiz’s said the depot would close in May.", "said"),
+        ("Lena Ortiz’s long said the depot would close in May.", "said"),
+        ("Lena Ortiz will say the depot must close in May.", "say"),
     ],
 )
 def test_more_verbs_of_saying(text: str, cue: str) -> None:
@@ -569,23 +575,7 @@ def test_more_words_for_people_and_clause_cues(text: str, cue: str) -> None:
     assert one(text, cue).text.startswith("the ferry left" if cue == "said" else "the boat")
 
 
-# --- after the cue: a day part, a manner adverb, an object that is what was said ---------------
-
-
-@pytest.mark.parametrize(
-    ("text", "cue"),
-    [
-        ("“The depot will close in May,” Lena Ortiz said Monday night.", "said"),
-        ("“The depot will close in May,” Lena Ortiz said in a statement Thursday evening.", "said"),
-        ("“The depot will close in May,” Lena Ortiz said sarcastically.", "said"),
-        ("Lena Ortiz’s said the depot would close in May.", "said"),
-        ("Lena Ortiz will say the depot must close in May.", "say"),
-    ],
-)
-def test_a_cue_with_a_day_part_an_adverb_or_an_auxiliary(text: str, cue: str) -> None:
-    claim = one(text, cue)
-    assert claim.speaker.name == "Lena Ortiz"
-    assert "depot" in claim.text
+# --- an object that is what was reported -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
